@@ -1,0 +1,170 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KubeAPI
+import Logging
+import NIOCore
+import Synchronization
+
+/// Settings of `trainyard dev`.
+public struct DevServerConfiguration: Sendable {
+    /// Address to listen on; the dev server is for this machine only, so loopback by default.
+    public var host = "127.0.0.1"
+    /// Port; 0 picks a free one (see `DevServer.port` once running).
+    public var port = 6443
+    /// Where objects persist across restarts; nil keeps everything in memory.
+    public var stateDirectory: String?
+    /// Where to write a kubeconfig for kubectl; nil writes none.
+    public var kubeconfigPath: String?
+    /// The bearer token clients must send. Nil: reuse the one in the state directory, or make one.
+    public var token: String?
+    /// How many past changes a watch can resume from before it gets 410 Gone.
+    public var watchHistoryLimit = 10_000
+    /// How often a watch with allowWatchBookmarks=true gets a BOOKMARK.
+    public var bookmarkInterval: Duration = .seconds(5)
+    /// Largest accepted request body (the real API server's limit is 3 MiB).
+    public var maxRequestBodyBytes = 3 * 1024 * 1024
+
+    public init() {}
+}
+
+/// `trainyard dev`: a local, single-process, Kubernetes-compatible API server.
+public final class DevServer: Sendable {
+    public let configuration: DevServerConfiguration
+    public let token: String
+    let store: ClusterStore
+    let logger: Logger
+    private let boundPort = PortBox()
+
+    public init(configuration: DevServerConfiguration, logger: Logger = Logger(label: "trainyard.dev")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        store = try ClusterStore(stateDirectory: configuration.stateDirectory, historyLimit: configuration.watchHistoryLimit)
+        var token = configuration.token
+        if token == nil, let dir = configuration.stateDirectory {
+            token = try? String(contentsOfFile: dir + "/token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            if token?.isEmpty ?? true { token = nil }
+        }
+        self.token = token ?? Self.makeToken()
+        if let dir = configuration.stateDirectory {
+            try Journal(directory: dir).saveToken(self.token)
+        }
+    }
+
+    static func makeToken() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+    }
+
+    /// The port actually bound, once the server is listening.
+    public var port: Int? { boundPort.value }
+
+    /// `http://host:port` once listening.
+    public var url: String? { port.map { "http://\(configuration.host):\($0)" } }
+
+    /// Runs until cancelled or until a graceful shutdown is triggered. `onReady` gets the bound port.
+    public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = Application(
+            responder: HTTPAdapter(server: self),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "trainyard-dev"),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                boundPort.set(port)
+                if let path = configuration.kubeconfigPath {
+                    do {
+                        try Kubeconfig.write(to: path, server: "http://\(configuration.host):\(port)", token: token)
+                    } catch {
+                        logger.error("could not write kubeconfig", metadata: ["path": "\(path)", "error": "\(error)"])
+                    }
+                }
+                logger.info("serving the Kubernetes API", metadata: ["url": "http://\(configuration.host):\(port)"])
+                await onReady(port)
+            },
+            logger: logger
+        )
+        defer { store.close() }
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// Runs without installing signal handlers: for tests that start and stop servers in-process.
+    public func runUntilCancelled(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = Application(
+            responder: HTTPAdapter(server: self),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "trainyard-dev"),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                boundPort.set(port)
+                if let path = configuration.kubeconfigPath {
+                    try? Kubeconfig.write(to: path, server: "http://\(configuration.host):\(port)", token: token)
+                }
+                await onReady(port)
+            },
+            logger: logger
+        )
+        defer { store.close() }
+        try await withTaskCancellationHandler {
+            try await app.run()
+        } onCancel: {
+            self.store.close()
+        }
+    }
+}
+
+/// A thread-safe slot for the bound port.
+final class PortBox: Sendable {
+    private let lock = Mutex<Int?>(nil)
+    var value: Int? { lock.withLock { $0 } }
+    func set(_ v: Int) { lock.withLock { $0 = v } }
+}
+
+/// Bridges Hummingbird requests to `APIHandler`: authentication, body limits, watch streaming.
+struct HTTPAdapter: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let server: DevServer
+    let handler: APIHandler
+
+    init(server: DevServer) {
+        self.server = server
+        handler = APIHandler(
+            store: server.store, serverAddress: "\(server.configuration.host):\(server.configuration.port)",
+            bookmarkInterval: server.configuration.bookmarkInterval)
+    }
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        let path = request.uri.path
+        let isHealth = ["/healthz", "/livez", "/readyz"].contains(path)
+        if !isHealth {
+            let auth = request.headers[.authorization] ?? ""
+            guard auth == "Bearer \(server.token)" else { return Self.json(401, APIError.unauthorized.status, warnings: []) }
+        }
+        let bytes: [UInt8]
+        do {
+            var buffer = try await request.body.collect(upTo: server.configuration.maxRequestBodyBytes)
+            bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        } catch {
+            let e = APIError(code: 413, reason: "RequestEntityTooLarge", message: "Request entity too large: limit is \(server.configuration.maxRequestBodyBytes)")
+            return Self.json(413, e.status, warnings: [])
+        }
+        let apiRequest = APIRequest(
+            method: request.method.rawValue, path: path, query: RequestInfo.parseQuery(request.uri.query ?? ""),
+            accept: request.headers[.accept] ?? "application/json",
+            contentType: request.headers[.contentType] ?? "application/json",
+            userAgent: request.headers[.userAgent] ?? "", body: bytes)
+        switch handler.handle(apiRequest) {
+        case .json(let status, let body, let warnings):
+            return Self.json(status, body, warnings: warnings)
+        case .text(let status, let body):
+            return Response(status: .init(code: status), headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        case .watch(let plan):
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: WatchWriter(plan: plan).body())
+        }
+    }
+
+    static func json(_ status: Int, _ body: JSONValue, warnings: [String]) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        for w in warnings {
+            headers.append(HTTPField(name: HTTPField.Name("Warning")!, value: "299 - \"\(w.replacingOccurrences(of: "\"", with: "\\\""))\""))
+        }
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.serialized())))
+    }
+}

@@ -1,0 +1,345 @@
+import Foundation
+import KubeAPI
+
+/// The Kubernetes API semantics of the dev server, independent of HTTP: routes a request to
+/// discovery, OpenAPI or a resource verb and returns the answer. Never throws; every failure
+/// becomes a `metav1.Status`.
+final class APIHandler: Sendable {
+    let store: ClusterStore
+    let serverAddress: String
+    let bookmarkInterval: Duration
+
+    init(store: ClusterStore, serverAddress: String, bookmarkInterval: Duration = .seconds(5)) {
+        self.store = store
+        self.serverAddress = serverAddress
+        self.bookmarkInterval = bookmarkInterval
+    }
+
+    func handle(_ request: APIRequest) -> APIResponse {
+        do {
+            return try route(request)
+        } catch {
+            return .json(status: error.code, body: error.status, warnings: [])
+        }
+    }
+
+    private func route(_ request: APIRequest) throws(APIError) -> APIResponse {
+        let info = RequestInfo.parse(path: request.path)
+        switch info.target {
+        case .health:
+            return .text(status: 200, body: "ok")
+        case .version:
+            return .json(status: 200, body: Discovery.version(), warnings: [])
+        case .discovery(let group, let version, let legacy):
+            let resources = store.resources
+            if legacy {
+                if version == nil { return .json(status: 200, body: Discovery.apiVersions(serverAddress: serverAddress), warnings: []) }
+                guard let list = Discovery.resourceList(group: "", version: version!, resources) else { throw .pathNotFound }
+                return .json(status: 200, body: list, warnings: [])
+            }
+            guard let group else { return .json(status: 200, body: Discovery.groupList(resources), warnings: []) }
+            if let version {
+                guard let list = Discovery.resourceList(group: group, version: version, resources) else { throw .pathNotFound }
+                return .json(status: 200, body: list, warnings: [])
+            }
+            guard let g = Discovery.group(group, resources) else { throw .pathNotFound }
+            return .json(status: 200, body: g, warnings: [])
+        case .openAPIRoot:
+            return .json(status: 200, body: OpenAPIDocuments.root(store.resources), warnings: [])
+        case .openAPIGroupVersion(let path):
+            guard let doc = OpenAPIDocuments.document(path, store.resources) else { throw .pathNotFound }
+            return .json(status: 200, body: doc, warnings: [])
+        case .resource(let group, let version, let name, let namespace, let objectName, let subresource):
+            guard let r = store.read({ $0.resource(group: group, version: version, name: name) }) else { throw .pathNotFound }
+            return try resourceRequest(request, r, namespace: namespace, name: objectName, subresource: subresource, legacyWatch: info.legacyWatch)
+        case .unknown:
+            throw .pathNotFound
+        }
+    }
+
+    // MARK: Resources
+
+    private func resourceRequest(
+        _ request: APIRequest, _ r: ResourceInfo, namespace: String?, name: String?, subresource: String?, legacyWatch: Bool
+    ) throws(APIError) -> APIResponse {
+        if namespace != nil && !r.namespaced { throw .pathNotFound }
+        if let subresource {
+            let namespaceFinalize = r.resource == "namespaces" && r.group.isEmpty && subresource == "finalize"
+            guard (subresource == "status" && r.hasStatusSubresource) || namespaceFinalize else { throw .pathNotFound }
+        }
+        let query = request.query
+        let isWatch = legacyWatch || query["watch"] == "true" || query["watch"] == "1"
+        let ns = r.namespaced ? (namespace ?? "") : ""
+        switch request.method {
+        case "GET":
+            if isWatch { return try watch(request, r, namespace: namespace, name: name) }
+            guard let name else { return try list(request, r, namespace: namespace) }
+            guard let object = store.read({ $0.get(r, namespace: ns, name: name) }) else { throw .notFound(r, name: name) }
+            return .json(status: 200, body: represent(request, r, single: object), warnings: [])
+        case "POST":
+            guard name == nil, !(r.namespaced && namespace == nil) else { throw .methodNotAllowed(request.method) }
+            let body = try decodeBody(request)
+            let options = try writeOptions(request)
+            let result = try store.withState { (s: inout ClusterState) throws(APIError) in try s.create(r, namespace: ns, body: body, options: options) }
+            return .json(status: 201, body: represent(request, r, single: result.object), warnings: result.warnings)
+        case "PUT":
+            guard let name else { throw .methodNotAllowed(request.method) }
+            let body = try decodeBody(request)
+            let options = try writeOptions(request)
+            let result = try store.withState { (s: inout ClusterState) throws(APIError) in
+                try s.update(r, namespace: ns, name: name, body: body, subresource: subresource == "finalize" ? "finalize" : subresource, options: options)
+            }
+            return .json(status: 200, body: represent(request, r, single: result.object), warnings: result.warnings)
+        case "PATCH":
+            guard let name else { throw .methodNotAllowed(request.method) }
+            var options = try writeOptions(request)
+            let mediaType = request.mediaType
+            if mediaType == "application/apply-patch+yaml" {
+                guard let manager = query["fieldManager"], !manager.isEmpty else {
+                    throw APIError(
+                        code: 422, reason: "Invalid",
+                        message: "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
+                }
+                options.fieldManager = manager
+            } else if query["force"] != nil {
+                throw APIError(
+                    code: 422, reason: "Invalid",
+                    message: "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch")
+            }
+            let result = try store.withState { (s: inout ClusterState) throws(APIError) in
+                try s.patch(r, namespace: ns, name: name, contentType: mediaType, body: request.body, subresource: subresource, options: options)
+            }
+            return .json(status: result.created ? 201 : 200, body: represent(request, r, single: result.object), warnings: result.warnings)
+        case "DELETE":
+            let bodyJSON = request.body.isEmpty ? nil : try? JSONValue.parse(bytes: request.body)
+            let options = try DeleteOptions(body: bodyJSON, query: query)
+            guard let name else { return try deleteCollection(request, r, namespace: namespace, options: options) }
+            let (object, _) = try store.withState { (s: inout ClusterState) throws(APIError) in try s.delete(r, namespace: ns, name: name, options: options) }
+            return .json(status: 200, body: represent(request, r, single: object), warnings: [])
+        default:
+            throw .methodNotAllowed(request.method)
+        }
+    }
+
+    private func decodeBody(_ request: APIRequest) throws(APIError) -> JSONValue {
+        if request.body.isEmpty { throw .badRequest("the request body is empty: expected a JSON object") }
+        let media = request.mediaType
+        if media == "application/yaml" || media == "application/x-yaml" || media == "text/yaml" {
+            return try ClusterState.decodeApplyBody(request.body)
+        }
+        if media == "application/vnd.kubernetes.protobuf" || media == "application/cbor" {
+            throw .unsupportedMediaType(media, accepted: ["application/json", "application/yaml"])
+        }
+        do {
+            let value = try JSONValue.parse(bytes: request.body)
+            guard value.objectValue != nil else { throw APIError.badRequest("the request body must be a JSON object, not \(value.typeName)") }
+            return value
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw .badRequest("couldn't get version/kind; json parse error: \(error)")
+        }
+    }
+
+    private func writeOptions(_ request: APIRequest) throws(APIError) -> WriteOptions {
+        var options = WriteOptions(fieldManager: request.query["fieldManager"].flatMap { $0.isEmpty ? nil : $0 } ?? request.defaultFieldManager)
+        if let dryRun = request.query["dryRun"] {
+            guard dryRun == "All" else {
+                throw APIError(code: 400, reason: "BadRequest", message: "Invalid dry run value: \(dryRun): supported values: \"All\"")
+            }
+            options.dryRun = true
+        }
+        if let v = request.query["fieldValidation"], !v.isEmpty {
+            guard let validation = WriteOptions.FieldValidation(rawValue: v) else {
+                throw .badRequest("fieldValidation: Unsupported value: \"\(v)\": supported values: \"Ignore\", \"Strict\", \"Warn\"")
+            }
+            options.fieldValidation = validation
+        }
+        if let force = request.query["force"] { options.force = force == "true" || force == "1" }
+        return options
+    }
+
+    // MARK: Representations
+
+    func represent(_ request: APIRequest, _ r: ResourceInfo, single object: JSONValue) -> JSONValue {
+        switch request.representation {
+        case .object:
+            return object
+        case .partialMetadata(let apiVersion):
+            return ["kind": "PartialObjectMetadata", "apiVersion": .string(apiVersion), "metadata": object["metadata"] ?? [:]]
+        case .table(let apiVersion):
+            var converter = TableConverter(resource: r, now: Date())
+            converter.apiVersion = apiVersion
+            return converter.table(
+                [object], includeObject: request.query["includeObject"] ?? "Metadata",
+                listMetadata: ["resourceVersion": object[path: ["metadata", "resourceVersion"]] ?? ""])
+        }
+    }
+
+    // MARK: List
+
+    struct Selection: Sendable {
+        var labels: LabelSelector
+        var fields: FieldSelector
+        var resource: ResourceInfo
+
+        func matches(_ object: JSONValue) -> Bool {
+            if !labels.isEmpty {
+                let l = (object[path: ["metadata", "labels"]]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+                if !labels.matches(l) { return false }
+            }
+            if !fields.requiredFields.isEmpty, !fields.matches(FieldSelectors.fields(of: object, resource: resource)) { return false }
+            return true
+        }
+    }
+
+    func selection(_ request: APIRequest, _ r: ResourceInfo, name: String?) throws(APIError) -> Selection {
+        let labels: LabelSelector
+        do {
+            labels = try LabelSelector.parse(request.query["labelSelector"] ?? "")
+        } catch {
+            throw .badRequest(error.description)
+        }
+        var fieldText = request.query["fieldSelector"] ?? ""
+        if let name { fieldText = fieldText.isEmpty ? "metadata.name=\(name)" : "\(fieldText),metadata.name=\(name)" }
+        let fields: FieldSelector
+        do {
+            fields = try FieldSelector.parse(fieldText)
+        } catch {
+            throw .badRequest(error.description)
+        }
+        let supported = FieldSelectors.supported(r)
+        if let bad = fields.requiredFields.sorted().first(where: { !supported.contains($0) }) {
+            throw .badRequest("field label not supported: \(bad)")
+        }
+        return Selection(labels: labels, fields: fields, resource: r)
+    }
+
+    private func list(_ request: APIRequest, _ r: ResourceInfo, namespace: String?) throws(APIError) -> APIResponse {
+        let selection = try selection(request, r, name: nil)
+        var limit = 0
+        if let l = request.query["limit"], !l.isEmpty {
+            guard let n = Int(l), n >= 0 else { throw .badRequest("limit: Invalid value: \"\(l)\": must be a non-negative integer") }
+            limit = n
+        }
+        var startAfter: String?
+        var listVersion: Int64?
+        if let token = request.query["continue"], !token.isEmpty {
+            guard let decoded = ContinueToken.decode(token) else {
+                throw .badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+            }
+            startAfter = decoded.key
+            listVersion = decoded.resourceVersion
+        }
+        let ns = r.namespaced ? namespace : nil
+        let (items, remaining, version, lastKey) = store.read { s -> ([JSONValue], Int, Int64, String?) in
+            var all = s.list(r, namespace: ns).filter(selection.matches)
+            if let startAfter {
+                all = Array(all.drop { ClusterState.ref(r.storageKey, $0).key <= startAfter })
+            }
+            if limit > 0 && all.count > limit {
+                let page = Array(all.prefix(limit))
+                return (page, all.count - limit, s.resourceVersion, ClusterState.ref(r.storageKey, page.last!).key)
+            }
+            return (all, 0, s.resourceVersion, nil)
+        }
+        var metadata: JSONValue = ["resourceVersion": .string(String(listVersion ?? version))]
+        if let lastKey {
+            metadata["continue"] = .string(ContinueToken.encode(key: lastKey, resourceVersion: listVersion ?? version))
+            metadata["remainingItemCount"] = .int(Int64(remaining))
+        }
+        switch request.representation {
+        case .object:
+            return .json(status: 200, body: [
+                "kind": .string(r.listKind), "apiVersion": .string(r.groupVersion), "metadata": metadata, "items": .array(items),
+            ], warnings: [])
+        case .partialMetadata(let apiVersion):
+            let partial: [JSONValue] = items.map { ["kind": "PartialObjectMetadata", "apiVersion": .string(apiVersion), "metadata": $0["metadata"] ?? [:]] }
+            return .json(status: 200, body: [
+                "kind": "PartialObjectMetadataList", "apiVersion": .string(apiVersion), "metadata": metadata, "items": .array(partial),
+            ], warnings: [])
+        case .table(let apiVersion):
+            var converter = TableConverter(resource: r, now: Date())
+            converter.apiVersion = apiVersion
+            return .json(status: 200, body: converter.table(items, includeObject: request.query["includeObject"] ?? "Metadata", listMetadata: metadata), warnings: [])
+        }
+    }
+
+    private func deleteCollection(_ request: APIRequest, _ r: ResourceInfo, namespace: String?, options: DeleteOptions) throws(APIError) -> APIResponse {
+        let selection = try selection(request, r, name: nil)
+        let ns = r.namespaced ? namespace : nil
+        let deleted = try store.withState { (s: inout ClusterState) throws(APIError) -> [JSONValue] in
+            var out: [JSONValue] = []
+            for object in s.list(r, namespace: ns) where selection.matches(object) {
+                let ref = ClusterState.ref(r.storageKey, object)
+                let (last, _) = try s.delete(r, namespace: ref.namespace, name: ref.name, options: options)
+                out.append(last)
+            }
+            return out
+        }
+        return .json(status: 200, body: [
+            "kind": .string(r.listKind), "apiVersion": .string(r.groupVersion),
+            "metadata": ["resourceVersion": .string(String(store.resourceVersion))], "items": .array(deleted),
+        ], warnings: [])
+    }
+
+    // MARK: Watch
+
+    private func watch(_ request: APIRequest, _ r: ResourceInfo, namespace: String?, name: String?) throws(APIError) -> APIResponse {
+        let selection = try selection(request, r, name: name)
+        let query = request.query
+        let rv = query["resourceVersion"] ?? ""
+        let start: ClusterStore.WatchStart
+        if query["sendInitialEvents"] == "true" {
+            guard query["allowWatchBookmarks"] == "true" else {
+                throw APIError(
+                    code: 422, reason: "Invalid",
+                    message: "ListOptions.meta.k8s.io \"\" is invalid: allowWatchBookmarks: Required value: allowWatchBookmarks must be set to true when sendInitialEvents is set")
+            }
+            start = .initialEventsThenBookmark
+        } else if rv.isEmpty || rv == "0" {
+            start = .currentState
+        } else {
+            guard let version = Int64(rv), version >= 0 else {
+                throw .badRequest("resourceVersion: Invalid value: \"\(rv)\": must be an integer")
+            }
+            start = .after(version)
+        }
+        var timeout: Duration = .seconds(1800)
+        if let t = query["timeoutSeconds"], let seconds = Int(t), seconds > 0 { timeout = .seconds(seconds) }
+        let ns = r.namespaced ? namespace : nil
+        let registration: WatchRegistration
+        do {
+            registration = try store.watch(resource: r, namespace: ns, start: start, filter: { selection.matches($0) })
+        } catch {
+            guard error.code == 410 else { throw error }
+            // Too old: the real server answers 200 and sends one ERROR event with the 410 Status.
+            let (stream, continuation) = AsyncStream<WatchMessage>.makeStream()
+            continuation.yield(.event(type: "ERROR", object: error.status))
+            continuation.yield(.end)
+            continuation.finish()
+            return .watch(WatchPlan(
+                stream: stream, cancel: {}, requestBookmark: {}, resource: r, representation: .object,
+                includeObject: "Object", bookmarks: false, bookmarkInterval: bookmarkInterval, timeout: timeout))
+        }
+        return .watch(WatchPlan(
+            stream: registration.stream, cancel: registration.cancel, requestBookmark: registration.requestBookmark,
+            resource: r, representation: request.representation, includeObject: query["includeObject"] ?? "Metadata",
+            bookmarks: query["allowWatchBookmarks"] == "true", bookmarkInterval: bookmarkInterval, timeout: timeout))
+    }
+}
+
+/// Encodes list continuation as the position after which the next page starts.
+enum ContinueToken {
+    static func encode(key: String, resourceVersion: Int64) -> String {
+        let json: JSONValue = ["v": "meta.k8s.io/v1", "rv": .int(resourceVersion), "start": .string(key)]
+        return Data(json.serialized().utf8).base64EncodedString()
+    }
+
+    static func decode(_ token: String) -> (key: String, resourceVersion: Int64)? {
+        guard let data = Data(base64Encoded: token), let json = try? JSONValue.parse(bytes: data),
+            let key = json["start"]?.stringValue, let rv = json["rv"]?.intValue
+        else { return nil }
+        return (key, rv)
+    }
+}

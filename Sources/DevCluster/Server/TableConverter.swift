@@ -1,0 +1,95 @@
+import Foundation
+import KubeAPI
+
+/// Server-side printing: turns objects into a `meta.k8s.io` Table so `kubectl get` shows a
+/// resource's printer columns, as the real server does for CRDs' `additionalPrinterColumns`.
+struct TableConverter {
+    let resource: ResourceInfo
+    let now: Date
+    /// `meta.k8s.io/v1` or `meta.k8s.io/v1beta1`, whichever the client asked for.
+    var apiVersion = "meta.k8s.io/v1"
+
+    private var columns: [PrinterColumn] {
+        var columns = resource.printerColumns
+        if resource.definedBy == nil {
+            columns.append(PrinterColumn(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp"))
+        }
+        return columns
+    }
+
+    var columnDefinitions: JSONValue {
+        var defs: [JSONValue] = [[
+            "name": "Name", "type": "string", "format": "name", "priority": 0,
+            "description": "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
+        ]]
+        for c in columns {
+            defs.append([
+                "name": .string(c.name), "type": .string(c.type == "date" ? "string" : c.type),
+                "format": .string(c.type == "date" ? "date" : c.format), "description": .string(c.description),
+                "priority": .int(Int64(c.priority)),
+            ])
+        }
+        return .array(defs)
+    }
+
+    /// A Table of these objects; `includeObject` is None, Metadata (the default) or Object.
+    func table(_ objects: [JSONValue], includeObject: String, listMetadata: JSONValue, withHeaders: Bool = true) -> JSONValue {
+        let paths = columns.map { try? JSONPath.parse($0.jsonPath) }
+        let rows: [JSONValue] = objects.map { object in
+            var cells: [JSONValue] = [object[path: ["metadata", "name"]] ?? ""]
+            for (column, path) in zip(columns, paths) {
+                cells.append(cell(column, path.flatMap { $0.evaluate(object).first }, object: object))
+            }
+            var row: JSONValue = ["cells": .array(cells)]
+            switch includeObject {
+            case "None": break
+            case "Object": row["object"] = object
+            default:
+                row["object"] = [
+                    "kind": "PartialObjectMetadata", "apiVersion": .string(apiVersion),
+                    "metadata": object["metadata"] ?? [:],
+                ]
+            }
+            return row
+        }
+        var table: JSONValue = ["kind": "Table", "apiVersion": .string(apiVersion), "metadata": listMetadata, "rows": .array(rows)]
+        table["columnDefinitions"] = withHeaders ? columnDefinitions : .array([])
+        return table
+    }
+
+    private func cell(_ column: PrinterColumn, _ value: JSONValue?, object: JSONValue) -> JSONValue {
+        if resource.resource == "pods", resource.group.isEmpty, column.name == "Status",
+            object[path: ["metadata", "deletionTimestamp"]] != nil
+        {
+            return "Terminating"
+        }
+        guard let value, !value.isNull else { return .null }
+        switch column.type {
+        case "integer":
+            return value.intValue.map { .int($0) } ?? .null
+        case "number":
+            return value.doubleValue.map { .double($0) } ?? .null
+        case "boolean":
+            return value.boolValue.map { .bool($0) } ?? .null
+        case "date":
+            guard let s = value.stringValue, let date = Self.parseTime(s) else { return "<invalid>" }
+            return .string(HumanDuration.format(seconds: Int(now.timeIntervalSince(date).rounded(.down))))
+        default:
+            switch value {
+            case .string(let s): return .string(s)
+            case .int(let i): return .string(String(i))
+            case .double(let d): return .string(String(d))
+            case .bool(let b): return .string(b ? "true" : "false")
+            default: return .string(value.serialized())
+            }
+        }
+    }
+
+    static func parseTime(_ s: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        if let d = f.date(from: s) { return d }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: s)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import KubeAPI
+import NIOCore
+
+/// Streams a watch as newline-delimited JSON events over a chunked response, with bookmarks on a
+/// timer and an end after `timeoutSeconds`, as the real server's watch handler does.
+struct WatchWriter: Sendable {
+    let plan: WatchPlan
+
+    func body() -> ResponseBody {
+        let plan = self.plan
+        return ResponseBody { writer in
+            let timers = Task {
+                var elapsed: Duration = .zero
+                while !Task.isCancelled && elapsed < plan.timeout {
+                    let step = plan.bookmarks ? min(plan.bookmarkInterval, plan.timeout - elapsed) : plan.timeout - elapsed
+                    try? await Task.sleep(for: step)
+                    elapsed += step
+                    if Task.isCancelled { return }
+                    if elapsed >= plan.timeout { break }
+                    plan.requestBookmark()
+                }
+                plan.cancel()
+            }
+            defer {
+                timers.cancel()
+                plan.cancel()
+            }
+            loop: for await message in plan.stream {
+                let line: JSONValue
+                switch message {
+                case .end:
+                    break loop
+                case .event(let type, let object):
+                    line = ["type": .string(type), "object": represent(object, type: type)]
+                case .bookmark(let version, let initialEnd):
+                    if !plan.bookmarks && !initialEnd { continue }
+                    var metadata: JSONValue = ["resourceVersion": .string(String(version))]
+                    if initialEnd { metadata["annotations"] = ["k8s.io/initial-events-end": "true"] }
+                    line = ["type": "BOOKMARK", "object": ["kind": .string(plan.resource.kind), "apiVersion": .string(plan.resource.groupVersion), "metadata": metadata]]
+                }
+                try await writer.write(ByteBuffer(string: line.serialized() + "\n"))
+            }
+            try await writer.finish(nil)
+        }
+    }
+
+    private func represent(_ object: JSONValue, type: String) -> JSONValue {
+        if type == "ERROR" { return object }
+        switch plan.representation {
+        case .object:
+            return object
+        case .partialMetadata(let apiVersion):
+            return ["kind": "PartialObjectMetadata", "apiVersion": .string(apiVersion), "metadata": object["metadata"] ?? [:]]
+        case .table(let apiVersion):
+            var converter = TableConverter(resource: plan.resource, now: Date())
+            converter.apiVersion = apiVersion
+            return converter.table([object], includeObject: plan.includeObject, listMetadata: ["resourceVersion": object[path: ["metadata", "resourceVersion"]] ?? ""])
+        }
+    }
+}

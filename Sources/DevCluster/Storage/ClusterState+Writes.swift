@@ -1,0 +1,372 @@
+import Foundation
+import KubeAPI
+
+/// How a write records field ownership in `metadata.managedFields`.
+enum Ownership {
+    /// An ordinary create, update or patch: the manager takes the fields it changed.
+    case update(manager: String)
+    /// Server-side apply: the manager's field set is exactly what it applied (already computed).
+    case apply(entries: [ManagedFieldsEntry])
+}
+
+extension ClusterState {
+    static func timestamp(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: date)
+    }
+
+    var nowString: String { Self.timestamp(now()) }
+
+    // MARK: Create
+
+    mutating func create(_ r: ResourceInfo, namespace: String, body: JSONValue, options: WriteOptions) throws(APIError) -> WriteResult {
+        var body = body
+        let name = body[path: ["metadata", "name"]]?.stringValue ?? ""
+        if r.namespaced {
+            let bodyNamespace = body[path: ["metadata", "namespace"]]?.stringValue ?? ""
+            if !bodyNamespace.isEmpty && bodyNamespace != namespace {
+                throw .badRequest("the namespace of the provided object does not match the namespace sent on the request")
+            }
+            try checkNamespaceAcceptsContent(namespace, resource: r, name: name)
+        }
+        if name.isEmpty, let generate = body[path: ["metadata", "generateName"]]?.stringValue, !generate.isEmpty {
+            var candidate = ""
+            repeat {
+                candidate = generate + Self.randomSuffix()
+            } while get(r, namespace: r.namespaced ? namespace : "", name: candidate) != nil
+            body[path: ["metadata", "name"]] = .string(candidate)
+        }
+        let finalName = body[path: ["metadata", "name"]]?.stringValue ?? ""
+        if !finalName.isEmpty, get(r, namespace: r.namespaced ? namespace : "", name: finalName) != nil {
+            throw .alreadyExists(r, name: finalName)
+        }
+        return try commit(r, namespace: namespace, new: body, old: nil, subresource: nil, options: options, ownership: .update(manager: options.fieldManager))
+    }
+
+    func checkNamespaceAcceptsContent(_ namespace: String, resource r: ResourceInfo, name: String) throws(APIError) {
+        guard let ns = namespaceExists(namespace) else {
+            throw APIError(
+                code: 404, reason: "NotFound", message: "namespaces \"\(namespace)\" not found",
+                details: ["name": .string(namespace), "kind": "namespaces"])
+        }
+        if ns[path: ["metadata", "deletionTimestamp"]] != nil {
+            throw APIError(
+                code: 403, reason: "Forbidden",
+                message: "\(r.resource) \"\(name)\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
+                details: APIError.details(r, name: name))
+        }
+    }
+
+    static func randomSuffix() -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String((0..<5).map { _ in alphabet.randomElement()! })
+    }
+
+    // MARK: Update (PUT)
+
+    mutating func update(
+        _ r: ResourceInfo, namespace: String, name: String, body: JSONValue, subresource: String?, options: WriteOptions
+    ) throws(APIError) -> WriteResult {
+        let bodyName = body[path: ["metadata", "name"]]?.stringValue ?? ""
+        if bodyName != name {
+            throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+        }
+        if r.namespaced, let ns = body[path: ["metadata", "namespace"]]?.stringValue, !ns.isEmpty, ns != namespace {
+            throw .badRequest("the namespace of the provided object does not match the namespace sent on the request")
+        }
+        guard let old = get(r, namespace: r.namespaced ? namespace : "", name: name) else {
+            throw .notFound(r, name: name)
+        }
+        if (body[path: ["metadata", "resourceVersion"]]?.stringValue ?? "").isEmpty, r.definedBy != nil, subresource == nil {
+            throw .invalid(r, name: name, errors: [FieldError(.invalid, field: "metadata.resourceVersion", badValue: .string("0x0"), detail: "must be specified for an update")])
+        }
+        return try commit(r, namespace: namespace, new: body, old: old, subresource: subresource, options: options, ownership: .update(manager: options.fieldManager))
+    }
+
+    // MARK: Patch
+
+    mutating func patch(
+        _ r: ResourceInfo, namespace: String, name: String, contentType: String, body: [UInt8],
+        subresource: String?, options: WriteOptions
+    ) throws(APIError) -> WriteResult {
+        let ns = r.namespaced ? namespace : ""
+        if contentType == "application/apply-patch+yaml" || contentType == "application/apply-patch+cbor" {
+            let applied = try Self.decodeApplyBody(body)
+            return try apply(r, namespace: namespace, name: name, applied: applied, subresource: subresource, options: options)
+        }
+        guard let current = get(r, namespace: ns, name: name) else { throw .notFound(r, name: name) }
+        let patch: JSONValue
+        do {
+            patch = try JSONValue.parse(bytes: body)
+        } catch {
+            throw .badRequest("error decoding patch: \(error.description)")
+        }
+        var patched: JSONValue
+        switch contentType {
+        case "application/merge-patch+json":
+            patched = JSONMergePatch.apply(patch, to: current)
+        case "application/json-patch+json":
+            do {
+                patched = try JSONPatch.apply(patch, to: current)
+            } catch {
+                throw Self.apiError(error)
+            }
+        case "application/strategic-merge-patch+json":
+            guard StrategicMergePatch.supports(kind: r.kind) else {
+                throw .unsupportedMediaType(contentType, accepted: Self.patchTypes(for: r))
+            }
+            do {
+                patched = try StrategicMergePatch(kind: r.kind).apply(patch, to: current)
+            } catch {
+                throw Self.apiError(error)
+            }
+        default:
+            throw .unsupportedMediaType(contentType, accepted: Self.patchTypes(for: r))
+        }
+        if patched.objectValue == nil { throw .badRequest("the patched object is not a JSON object") }
+        // A patch that does not mention resourceVersion applies to whatever is current.
+        if patch[path: ["metadata", "resourceVersion"]] == nil {
+            patched[path: ["metadata", "resourceVersion"]] = current[path: ["metadata", "resourceVersion"]]
+        }
+        return try commit(r, namespace: namespace, new: patched, old: current, subresource: subresource, options: options, ownership: .update(manager: options.fieldManager))
+    }
+
+    /// The real server's status code and reason, with the detailed message (the real one for a JSON
+    /// patch that does not apply says only "the server rejected our request", which helps nobody).
+    static func apiError(_ error: PatchError) -> APIError {
+        APIError(code: error.httpStatus, reason: error.reason.isEmpty ? "InternalError" : error.reason, message: error.message)
+    }
+
+    static func patchTypes(for r: ResourceInfo) -> [String] {
+        var types = ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"]
+        if StrategicMergePatch.supports(kind: r.kind) { types.insert("application/strategic-merge-patch+json", at: 2) }
+        return types
+    }
+
+    static func decodeApplyBody(_ body: [UInt8]) throws(APIError) -> JSONValue {
+        if let json = try? JSONValue.parse(bytes: body) { return json }
+        do {
+            guard let value = try YAMLDocuments.parse(String(decoding: body, as: UTF8.self)).first else {
+                throw APIError.badRequest("error decoding YAML: the apply patch is empty")
+            }
+            return value
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw .badRequest("error decoding YAML: \(error)")
+        }
+    }
+
+    // MARK: Server-side apply
+
+    mutating func apply(
+        _ r: ResourceInfo, namespace: String, name: String, applied: JSONValue, subresource: String?, options: WriteOptions
+    ) throws(APIError) -> WriteResult {
+        guard applied.objectValue != nil else { throw .badRequest("the apply patch must be a JSON or YAML object") }
+        if let kind = applied["kind"]?.stringValue, kind != r.kind {
+            throw .badRequest("the kind in the apply patch (\(kind)) does not match the resource's kind (\(r.kind))")
+        }
+        let appliedName = applied[path: ["metadata", "name"]]?.stringValue ?? ""
+        if !appliedName.isEmpty && appliedName != name {
+            throw .badRequest("the name of the object (\(appliedName)) does not match the name on the URL (\(name))")
+        }
+        let ns = r.namespaced ? namespace : ""
+        let current = get(r, namespace: ns, name: name)
+        if current == nil, r.namespaced { try checkNamespaceAcceptsContent(namespace, resource: r, name: name) }
+        let merge = try ManagedFields.apply(
+            applied, to: current, manager: options.fieldManager, apiVersion: r.groupVersion,
+            subresource: subresource, force: options.force, time: nowString)
+        var new = merge.object
+        new[path: ["metadata", "name"]] = .string(name)
+        if current == nil {
+            return try commit(r, namespace: namespace, new: new, old: nil, subresource: nil, options: options, ownership: .apply(entries: merge.entries))
+        }
+        new[path: ["metadata", "resourceVersion"]] = applied[path: ["metadata", "resourceVersion"]] ?? current?[path: ["metadata", "resourceVersion"]]
+        return try commit(r, namespace: namespace, new: new, old: current, subresource: subresource, options: options, ownership: .apply(entries: merge.entries))
+    }
+
+    // MARK: The write pipeline
+
+    /// Validates, defaults and stores one object: what create, update, patch and apply share.
+    mutating func commit(
+        _ r: ResourceInfo, namespace: String, new: JSONValue, old: JSONValue?, subresource: String?,
+        options: WriteOptions, ownership: Ownership
+    ) throws(APIError) -> WriteResult {
+        var obj = new
+        var warnings: [String] = []
+        let name = obj[path: ["metadata", "name"]]?.stringValue ?? ""
+        if obj.objectValue == nil { throw .badRequest("the request body must be a JSON object") }
+        if let apiVersion = obj["apiVersion"]?.stringValue, !apiVersion.isEmpty, apiVersion != r.groupVersion {
+            if !(apiVersion.split(separator: "/").first.map(String.init) == r.group && r.definedBy != nil) {
+                throw .badRequest("the API version in the data (\(apiVersion)) does not match the expected API version (\(r.groupVersion))")
+            }
+        }
+        if let kind = obj["kind"]?.stringValue, !kind.isEmpty, kind != r.kind {
+            throw .badRequest("the kind in the data (\(kind)) does not match the expected kind (\(r.kind))")
+        }
+        obj["apiVersion"] = .string(r.groupVersion)
+        obj["kind"] = .string(r.kind)
+        if r.namespaced {
+            obj[path: ["metadata", "namespace"]] = .string(namespace)
+        } else {
+            obj[path: ["metadata", "namespace"]] = nil
+        }
+
+        var validator: SchemaValidator?
+        if let schema = r.schema {
+            let v = SchemaValidator(schema: schema)
+            validator = v
+            let (pruned, unknown) = v.prune(obj)
+            if !unknown.isEmpty {
+                switch options.fieldValidation {
+                case .strict:
+                    let list = unknown.map { "unknown field \"\($0)\"" }.joined(separator: ", ")
+                    throw .badRequest("\(r.kind) in version \"\(r.version)\" cannot be handled as a \(r.kind): strict decoding error: \(list)")
+                case .warn:
+                    warnings += unknown.map { "unknown field \"\($0)\"" }
+                case .ignore:
+                    break
+                }
+            }
+            obj = v.applyDefaults(pruned)
+        }
+
+        if let old {
+            obj = try prepareUpdate(r, new: obj, old: old, subresource: subresource)
+        } else {
+            obj = prepareCreate(r, obj)
+        }
+
+        var errors = SchemaValidator.validateObjectMeta(obj["metadata"], namespaced: r.namespaced)
+        if r.resource == "namespaces", r.group.isEmpty {
+            errors = errors.filter { $0.field != "metadata.name" } + Self.validateNamespaceName(name)
+        }
+        if let validator { errors += validator.validate(obj) }
+        if r.storageKey == CustomResourceDefinition.storageKey {
+            errors += CustomResourceDefinition.validate(obj)
+        }
+        if !errors.isEmpty { throw .invalid(r, name: obj[path: ["metadata", "name"]]?.stringValue ?? name, errors: errors) }
+
+        switch ownership {
+        case .update(let manager):
+            obj = ManagedFields.recordUpdate(new: obj, old: old, manager: manager, apiVersion: r.groupVersion, subresource: subresource, time: nowString)
+        case .apply(let entries):
+            obj[path: ["metadata", "managedFields"]] = ManagedFields.encode(entries)
+        }
+
+        if r.storageKey == CustomResourceDefinition.storageKey {
+            obj["status"] = CustomResourceDefinition.establishedStatus(for: obj, at: nowString)
+        }
+
+        if let old, Self.sameContent(obj, old) {
+            return WriteResult(object: old, created: false, warnings: warnings)
+        }
+        if options.dryRun {
+            return WriteResult(object: obj, created: old == nil, warnings: warnings)
+        }
+        let stored = put(r.storageKey, obj)
+        collectGarbage()
+        return WriteResult(object: get(Self.ref(r.storageKey, stored)) ?? stored, created: old == nil, warnings: warnings)
+    }
+
+    /// Equal but for bookkeeping that a no-op write would change: such writes are not stored.
+    static func sameContent(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        func strip(_ v: JSONValue) -> JSONValue {
+            var v = v
+            v[path: ["metadata", "resourceVersion"]] = nil
+            var fields = v[path: ["metadata", "managedFields"]]?.arrayValue ?? []
+            for i in fields.indices { fields[i]["time"] = nil }
+            v[path: ["metadata", "managedFields"]] = fields.isEmpty ? nil : .array(fields)
+            return v
+        }
+        return strip(a).semanticallyEquals(strip(b))
+    }
+
+    func prepareCreate(_ r: ResourceInfo, _ object: JSONValue) -> JSONValue {
+        var obj = object
+        if r.hasStatusSubresource && (r.definedBy != nil || r.resource != "namespaces") { obj["status"] = nil }
+        var meta = obj["metadata"] ?? [:]
+        meta["uid"] = .string(UUID().uuidString.lowercased())
+        meta["creationTimestamp"] = .string(nowString)
+        meta["generation"] = r.tracksGeneration ? 1 : nil
+        meta["deletionTimestamp"] = nil
+        meta["deletionGracePeriodSeconds"] = nil
+        meta["resourceVersion"] = nil
+        meta["selfLink"] = nil
+        obj["metadata"] = meta
+        if r.group.isEmpty {
+            switch r.resource {
+            case "namespaces":
+                obj[path: ["spec", "finalizers"]] = ["kubernetes"]
+                obj["status"] = ["phase": "Active"]
+            case "pods":
+                obj["status"] = ["phase": "Pending", "qosClass": "BestEffort"]
+            case "services":
+                if obj[path: ["spec", "type"]] == nil { obj[path: ["spec", "type"]] = "ClusterIP" }
+                if obj[path: ["spec", "clusterIP"]] == nil { obj[path: ["spec", "clusterIP"]] = "None" }
+            case "serviceaccounts", "configmaps", "secrets":
+                if r.resource == "secrets", obj["type"] == nil { obj["type"] = "Opaque" }
+            default:
+                break
+            }
+        }
+        return obj
+    }
+
+    func prepareUpdate(_ r: ResourceInfo, new: JSONValue, old: JSONValue, subresource: String?) throws(APIError) -> JSONValue {
+        var obj = new
+        let name = old[path: ["metadata", "name"]]?.stringValue ?? ""
+        let requestedRV = new[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
+        if !requestedRV.isEmpty, requestedRV != old[path: ["metadata", "resourceVersion"]]?.stringValue {
+            throw .conflict(r, name: name)
+        }
+        if subresource == "status" {
+            var o = old
+            o["status"] = obj["status"]
+            o[path: ["metadata", "managedFields"]] = obj[path: ["metadata", "managedFields"]] ?? old[path: ["metadata", "managedFields"]]
+            obj = o
+        } else if r.hasStatusSubresource {
+            obj["status"] = old["status"]
+        }
+        var meta = obj["metadata"] ?? [:]
+        let oldMeta = old["metadata"] ?? [:]
+        for key in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "resourceVersion"] {
+            meta[key] = oldMeta[key]
+        }
+        if r.resource == "namespaces", r.group.isEmpty, subresource != "finalize" {
+            obj[path: ["spec", "finalizers"]] = old[path: ["spec", "finalizers"]]
+        }
+        if oldMeta["deletionTimestamp"] != nil {
+            let before = Set(oldMeta["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let after = meta["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            if let added = after.first(where: { !before.contains($0) }) {
+                throw .invalid(r, name: name, errors: [FieldError(.forbidden, field: "metadata.finalizers", detail: "no new finalizers can be added if the object is being deleted, found new finalizers []string{\"\(added)\"}")])
+            }
+        }
+        if r.tracksGeneration, subresource == nil {
+            var a = obj
+            var b = old
+            for key in ["metadata", "status"] {
+                a[key] = nil
+                b[key] = nil
+            }
+            if !a.semanticallyEquals(b) {
+                meta["generation"] = .int((oldMeta["generation"]?.intValue ?? 0) + 1)
+            }
+        }
+        obj["metadata"] = meta
+        return obj
+    }
+
+    static func validateNamespaceName(_ name: String) -> [FieldError] {
+        let ok = name.count <= 63 && !name.isEmpty
+            && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+            && name.first != "-" && name.last != "-"
+        if ok { return [] }
+        if name.isEmpty { return [FieldError(.required, field: "metadata.name", detail: "name or generateName is required")] }
+        return [FieldError(
+            .invalid, field: "metadata.name", badValue: .string(name),
+            detail: "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")]
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+
+/// Subcommands whose implementation lands in a later issue: they say so and fail, never pretend.
+protocol PendingCommand: AsyncParsableCommand {
+    static var pendingIssue: String { get }
+}
+
+extension PendingCommand {
+    func run() async throws {
+        var stderr = StandardError()
+        print("trainyard \(Self.configuration.commandName ?? ""): not implemented yet (\(Self.pendingIssue))", to: &stderr)
+        throw ExitCode(2)
+    }
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandleStderr.write(string)
+    }
+}
+
+import Foundation
+
+enum FileHandleStderr {
+    static func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+}
+
+struct ControllerCommand: PendingCommand {
+    static let configuration = CommandConfiguration(commandName: "controller", abstract: "Run the Trainyard controller (not implemented yet).")
+    static let pendingIssue = "the controller runtime and reconcilers arrive with issues #3 and #7"
+}
+
+struct TrainCommand: PendingCommand {
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a model (not implemented yet).")
+    static let pendingIssue = "the trainer arrives with issue #4"
+}
+
+struct PredictCommand: PendingCommand {
+    static let configuration = CommandConfiguration(commandName: "predict", abstract: "Score a dataset in batch (not implemented yet).")
+    static let pendingIssue = "the batch scorer arrives in a later issue"
+}
+
+struct ServeCommand: PendingCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve a model over HTTP (not implemented yet).")
+    static let pendingIssue = "the model server arrives in a later issue"
+}
