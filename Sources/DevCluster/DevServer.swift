@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdTLS
+import NIOSSL
 import KubeAPI
 import Logging
 import NIOCore
@@ -32,6 +34,7 @@ public struct DevServerConfiguration: Sendable {
 public final class DevServer: Sendable {
     public let configuration: DevServerConfiguration
     public let token: String
+    public let certificates: DevCertificates
     let store: ClusterStore
     let logger: Logger
     private let boundPort = PortBox()
@@ -46,6 +49,7 @@ public final class DevServer: Sendable {
             if token?.isEmpty ?? true { token = nil }
         }
         self.token = token ?? Self.makeToken()
+        certificates = try DevCertificates.loadOrCreate(directory: configuration.stateDirectory, hosts: [configuration.host])
         if let dir = configuration.stateDirectory {
             try Journal(directory: dir).saveToken(self.token)
         }
@@ -59,54 +63,51 @@ public final class DevServer: Sendable {
     /// The port actually bound, once the server is listening.
     public var port: Int? { boundPort.value }
 
-    /// `http://host:port` once listening.
-    public var url: String? { port.map { "http://\(configuration.host):\($0)" } }
+    /// `https://host:port` once listening.
+    public var url: String? { port.map { "https://\(configuration.host):\($0)" } }
 
-    /// Runs until cancelled or until a graceful shutdown is triggered. `onReady` gets the bound port.
+    /// Runs until SIGTERM or SIGINT, then stops cleanly. `onReady` gets the bound port.
     public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let app = Application(
-            responder: HTTPAdapter(server: self),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "trainyard-dev"),
-            onServerRunning: { [self] channel in
-                let port = channel.localAddress?.port ?? configuration.port
-                boundPort.set(port)
-                if let path = configuration.kubeconfigPath {
-                    do {
-                        try Kubeconfig.write(to: path, server: "http://\(configuration.host):\(port)", token: token)
-                    } catch {
-                        logger.error("could not write kubeconfig", metadata: ["path": "\(path)", "error": "\(error)"])
-                    }
-                }
-                logger.info("serving the Kubernetes API", metadata: ["url": "http://\(configuration.host):\(port)"])
-                await onReady(port)
-            },
-            logger: logger
-        )
+        let app = try makeApplication(onReady: onReady)
         defer { store.close() }
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
-    /// Runs without installing signal handlers: for tests that start and stop servers in-process.
+    /// Runs without installing signal handlers until the task is cancelled: for tests that start
+    /// and stop servers in-process.
     public func runUntilCancelled(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let app = Application(
-            responder: HTTPAdapter(server: self),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "trainyard-dev"),
-            onServerRunning: { [self] channel in
-                let port = channel.localAddress?.port ?? configuration.port
-                boundPort.set(port)
-                if let path = configuration.kubeconfigPath {
-                    try? Kubeconfig.write(to: path, server: "http://\(configuration.host):\(port)", token: token)
-                }
-                await onReady(port)
-            },
-            logger: logger
-        )
+        let app = try makeApplication(onReady: onReady)
         defer { store.close() }
         try await withTaskCancellationHandler {
             try await app.run()
         } onCancel: {
             self.store.close()
         }
+    }
+
+    private func makeApplication(onReady: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(certificates.certificatePEM.utf8), format: .pem))],
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(certificates.privateKeyPEM.utf8), format: .pem)))
+        return Application(
+            responder: HTTPAdapter(server: self),
+            server: try .tls(.http1(), tlsConfiguration: tls),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "trainyard-dev"),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                boundPort.set(port)
+                if let path = configuration.kubeconfigPath {
+                    do {
+                        try Kubeconfig.write(to: path, server: "https://\(configuration.host):\(port)", token: token, caPEM: certificates.caPEM)
+                    } catch {
+                        logger.error("could not write kubeconfig", metadata: ["path": "\(path)", "error": "\(error)"])
+                    }
+                }
+                logger.info("serving the Kubernetes API", metadata: ["url": "https://\(configuration.host):\(port)"])
+                await onReady(port)
+            },
+            logger: logger
+        )
     }
 }
 

@@ -4,7 +4,7 @@ import Foundation
 public enum Kubeconfig {
     public static let contextName = "trainyard-dev"
 
-    public static func render(server: String, token: String, namespace: String = "default") -> String {
+    public static func render(server: String, token: String, caPEM: String, namespace: String = "default") -> String {
         """
         apiVersion: v1
         kind: Config
@@ -12,6 +12,7 @@ public enum Kubeconfig {
         - name: \(contextName)
           cluster:
             server: \(server)
+            certificate-authority-data: \(Data(caPEM.utf8).base64EncodedString())
         users:
         - name: \(contextName)
           user:
@@ -29,10 +30,10 @@ public enum Kubeconfig {
     }
 
     /// Writes with mode 0600: the file holds the bearer token.
-    public static func write(to path: String, server: String, token: String) throws {
+    public static func write(to path: String, server: String, token: String, caPEM: String) throws {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(render(server: server, token: token).utf8).write(to: url, options: .atomic)
+        try Data(render(server: server, token: token, caPEM: caPEM).utf8).write(to: url, options: .atomic)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
 }

@@ -61,7 +61,7 @@ struct DevCommand: AsyncParsableCommand {
         let kubeconfigPath = config.kubeconfigPath!
         let host = config.host
         try await server.run { port in
-            print("trainyard dev: Kubernetes API on http://\(host):\(port)")
+            print("trainyard dev: Kubernetes API on https://\(host):\(port)")
             print("trainyard dev: export KUBECONFIG=\(kubeconfigPath)")
             fflush(nil)
         }

@@ -128,7 +128,9 @@ final class APIHandler: Sendable {
             return try ClusterState.decodeApplyBody(request.body)
         }
         if media == "application/vnd.kubernetes.protobuf" || media == "application/cbor" {
-            throw .unsupportedMediaType(media, accepted: ["application/json", "application/yaml"])
+            throw APIError(
+                code: 415, reason: "UnsupportedMediaType",
+                message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the dev server does not decode \(media) for this kind; write the object as YAML and use kubectl apply -f or kubectl create -f)")
         }
         do {
             let value = try JSONValue.parse(bytes: request.body)
