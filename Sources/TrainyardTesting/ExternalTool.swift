@@ -1,0 +1,34 @@
+import Foundation
+
+/// Locates the real tools the integration tests drive (kubectl, later mlflow and moto), from the
+/// project's `.venv` first, then `PATH`.
+public enum ExternalTool {
+    /// True under CI (`CI=true`), where a missing tool is a failure, never a skip.
+    public static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    public static func find(_ name: String) -> String? {
+        let venv = repositoryRoot + "/.venv/bin/" + name
+        if FileManager.default.isExecutableFile(atPath: venv) { return venv }
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Whether tests that need `name` should run: when it is installed, and always under CI, so
+    /// that a CI machine without it fails loudly instead of skipping.
+    public static func shouldRun(_ name: String) -> Bool { inCI || find(name) != nil }
+
+    /// The path of a required tool, or an error that says how to get it.
+    public static func require(_ name: String) throws -> String {
+        if let path = find(name) { return path }
+        throw ToolMissing(name: name)
+    }
+}
+
+/// A tool an integration test needs is not installed.
+public struct ToolMissing: Error, CustomStringConvertible {
+    public var name: String
+    public var description: String { "\(name) not found in .venv/bin or PATH: run scripts/bootstrap (make test does)" }
+}

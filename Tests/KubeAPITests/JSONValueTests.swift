@@ -1,0 +1,60 @@
+import KubeAPI
+import Testing
+
+struct JSONValueTests {
+    @Test(arguments: [
+        (#"{"a":1,"b":[true,null,"x"]}"#, JSONValue.object(["a": .int(1), "b": .array([.bool(true), .null, .string("x")])])),
+        ("1.5", .double(1.5)),
+        ("1e3", .double(1000)),
+        ("-0", .int(0)),
+        ("9223372036854775807", .int(Int64.max)),
+        ("9223372036854775808", .double(9223372036854775808)),
+        (#""\u00e9\n\ud83d\ude00""#, .string("é\n😀")),
+    ])
+    func parsesValidDocuments(text: String, expected: JSONValue) throws {
+        #expect(try JSONValue.parse(text) == expected)
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "tru", "\"\u{01}\"", "[1] 2", "{\"a\":1,}", "\"\\x\"", "-"])
+    func rejectsMalformedDocuments(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+    }
+
+    @Test func refusesDeepNesting() {
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }
+    }
+
+    @Test func serializationRoundTripsWithSortedKeys() throws {
+        let value: JSONValue = ["b": [1, 2.5, "q\"uote"], "a": ["nested": nil, "t": true]]
+        let text = value.serialized()
+        #expect(text == #"{"a":{"nested":null,"t":true},"b":[1,2.5,"q\"uote"]}"#)
+        #expect(try JSONValue.parse(text) == value)
+        #expect(try JSONValue.parse(value.prettySerialized()) == value)
+    }
+
+    @Test func numbersCompareByValue() {
+        #expect(JSONValue.int(2).semanticallyEquals(.double(2.0)))
+        #expect(!JSONValue.int(2).semanticallyEquals(.string("2")))
+    }
+
+    @Test func fuzzedInputNeverCrashes() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let alphabet = Array(#"{}[]",:-+.eE0123456789truefalsn \"#.utf8)
+        var accepted = 0
+        for _ in 0..<5000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let length = Int(state >> 58)
+            var bytes: [UInt8] = []
+            for i in 0..<length {
+                let r = (state >> UInt64(i % 50)) ^ UInt64(i &* 31)
+                bytes.append(alphabet[Int(r % UInt64(alphabet.count))])
+            }
+            if let v = try? JSONValue.parse(bytes: bytes) {
+                accepted += 1
+                #expect(try JSONValue.parse(v.serialized()).semanticallyEquals(v))
+            }
+        }
+        #expect(accepted > 0)
+    }
+}
