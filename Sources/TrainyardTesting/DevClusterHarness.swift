@@ -74,6 +74,11 @@ public final class DevClusterHarness: Sendable {
     /// Runs kubectl and fails with its output unless it exits 0.
     @discardableResult
     public func kubectlOK(_ arguments: String..., stdin: String? = nil) async throws -> String {
+        try await kubectlOK(arguments: arguments, stdin: stdin)
+    }
+
+    @discardableResult
+    public func kubectlOK(arguments: [String], stdin: String? = nil) async throws -> String {
         let result = try await kubectl(arguments: arguments, stdin: stdin)
         guard result.succeeded else { throw CommandFailed(command: "kubectl " + arguments.joined(separator: " "), result: result) }
         return result.stdout

@@ -32,3 +32,19 @@ public struct ToolMissing: Error, CustomStringConvertible {
     public var name: String
     public var description: String { "\(name) not found in .venv/bin or PATH: run scripts/bootstrap (make test does)" }
 }
+
+/// Executables this package builds, located next to the running test bundle.
+public enum BuiltProduct {
+    public static func path(_ name: String) -> String? {
+        let argv0 = URL(fileURLWithPath: CommandLine.arguments.first ?? "")
+        var candidates = [argv0.deletingLastPathComponent().appendingPathComponent(name).path]
+        // The test bundle may be a directory (…/trainyardPackageTests.xctest/…).
+        var dir = argv0
+        for _ in 0..<4 {
+            dir.deleteLastPathComponent()
+            candidates.append(dir.appendingPathComponent(name).path)
+        }
+        candidates.append(repositoryRoot + "/.build/debug/" + name)
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
