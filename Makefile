@@ -1,0 +1,61 @@
+# Trainyard — run `make help` for the targets.
+SWIFT ?= swift
+VENV := .venv
+KUBECTL := $(VENV)/bin/kubectl
+DEV_DIR := .trainyard/dev
+DEV_PORT ?= 6443
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: bootstrap
+bootstrap: ## Create .venv with the pinned Python tools (kubectl)
+	@scripts/bootstrap
+
+.PHONY: build
+build: ## Build the trainyard binary (debug)
+	$(SWIFT) build
+
+.PHONY: test
+test: bootstrap ## Set up and run the whole test suite (unit + kubectl integration)
+	@scripts/test
+
+.PHONY: lint
+lint: ## Check formatting with swift-format
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+.PHONY: fmt
+fmt: ## Format the sources in place
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+.PHONY: demo
+demo: bootstrap build ## Start the dev cluster, apply the CRDs and examples, and show them
+	@scripts/demo
+
+.PHONY: dev
+dev: build ## Run the dev API server in the foreground (state in .trainyard/dev)
+	.build/debug/trainyard dev --port $(DEV_PORT) --state-dir $(DEV_DIR)
+
+.PHONY: stop
+stop: ## Stop a dev API server started by make demo
+	@scripts/demo stop
+
+.PHONY: image
+image: ## Build the container image (arrives with a later issue)
+	@echo "make image: not implemented yet; the OCI image build arrives with a later issue" >&2; exit 2
+
+.PHONY: deploy
+deploy: ## Install into the current cluster (arrives with a later issue)
+	@echo "make deploy: not implemented yet; manifests/ and charts/ arrive with a later issue" >&2; exit 2
+
+.PHONY: bench
+bench: ## Run the benchmarks (arrive with later issues)
+	@echo "make bench: no benchmarks yet; they arrive with the controller runtime and trainer issues" >&2; exit 2
+
+.PHONY: clean
+clean: ## Remove build output and dev state
+	rm -rf .build .trainyard
