@@ -129,3 +129,22 @@ struct KubectlChangeTests {
         }
     }
 }
+
+/// kubectl's imperative generators send protobuf bodies for built-in kinds.
+@Suite(.enabled(if: ExternalTool.shouldRun("kubectl"), "kubectl not installed: run scripts/bootstrap (required under CI=true)"))
+struct KubectlCreateTests {
+    @Test func imperativeCreateOfBuiltInKinds() async throws {
+        let cluster = try await DevClusterHarness.start()
+        defer { Task { await cluster.stop() } }
+        try await cluster.kubectlOK("create", "namespace", "team-a")
+        try await cluster.kubectlOK("-n", "team-a", "create", "configmap", "settings", "--from-literal=mode=fast")
+        try await cluster.kubectlOK("-n", "team-a", "create", "secret", "generic", "s3", "--from-literal=AWS_ACCESS_KEY_ID=abc")
+        try await cluster.kubectlOK("-n", "team-a", "create", "deployment", "web", "--image=server:1", "--replicas=2")
+        #expect(try await cluster.kubectlOK("-n", "team-a", "get", "configmap", "settings", "-o", "jsonpath={.data.mode}") == "fast")
+        #expect(try await cluster.kubectlOK("-n", "team-a", "get", "secret", "s3", "-o", "jsonpath={.data.AWS_ACCESS_KEY_ID}") == "YWJj")
+        #expect(try await cluster.kubectlOK("-n", "team-a", "get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}") == "2 server:1")
+        try await cluster.kubectlOK("delete", "namespace", "team-a")
+        let gone = try await cluster.kubectl("-n", "team-a", "get", "configmap", "settings")
+        #expect(gone.stderr.contains("NotFound"), "namespace deletion left its contents: \(gone)")
+    }
+}

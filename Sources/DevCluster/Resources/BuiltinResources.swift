@@ -40,7 +40,6 @@ enum BuiltinResources {
         ),
         ResourceInfo(
             group: "events.k8s.io", version: "v1", resource: "events", singular: "event", kind: "Event", namespaced: true,
-            shortNames: ["ev"],
             printerColumns: [
                 PrinterColumn(name: "Type", type: "string", jsonPath: ".type"),
                 PrinterColumn(name: "Reason", type: "string", jsonPath: ".reason"),

@@ -127,10 +127,21 @@ final class APIHandler: Sendable {
         if media == "application/yaml" || media == "application/x-yaml" || media == "text/yaml" {
             return try ClusterState.decodeApplyBody(request.body)
         }
-        if media == "application/vnd.kubernetes.protobuf" || media == "application/cbor" {
+        if media == KubernetesProtobuf.contentType {
+            // kubectl's imperative generators (create namespace/configmap/secret/deployment...) send protobuf.
+            do {
+                return try KubernetesProtobuf.decode(request.body)
+            } catch {
+                if error.code == .unsupportedKind || error.code == .unsupportedEncoding {
+                    throw APIError(code: 415, reason: "UnsupportedMediaType", message: error.description)
+                }
+                throw APIError.badRequest(error.description)
+            }
+        }
+        if media == "application/cbor" {
             throw APIError(
                 code: 415, reason: "UnsupportedMediaType",
-                message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the dev server does not decode \(media) for this kind; write the object as YAML and use kubectl apply -f or kubectl create -f)")
+                message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
         }
         do {
             let value = try JSONValue.parse(bytes: request.body)

@@ -9,9 +9,13 @@ struct TableConverter {
     /// `meta.k8s.io/v1` or `meta.k8s.io/v1beta1`, whichever the client asked for.
     var apiVersion = "meta.k8s.io/v1"
 
+    /// CustomResourceDefinitions have no printer of their own: the real server prints them with its
+    /// default table convertor, whose only column besides Name is "Created At" as a timestamp.
+    private var usesDefaultConvertor: Bool { resource.storageKey == CustomResourceDefinition.storageKey }
+
     private var columns: [PrinterColumn] {
         var columns = resource.printerColumns
-        if resource.definedBy == nil {
+        if resource.definedBy == nil && !usesDefaultConvertor {
             columns.append(PrinterColumn(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp"))
         }
         return columns
@@ -22,10 +26,16 @@ struct TableConverter {
             "name": "Name", "type": "string", "format": "name", "priority": 0,
             "description": "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
         ]]
+        let custom = resource.definedBy != nil
         for c in columns {
+            // As the apiextensions table convertor: a CRD's columns keep their declared type and
+            // format, with a description naming the path when none is given; built-in printers
+            // declare their Age column a plain string, the default convertor its date a date.
+            let description = c.description.isEmpty && custom
+                ? "Custom resource definition column (in JSONPath format): \(c.jsonPath)" : c.description
             defs.append([
-                "name": .string(c.name), "type": .string(c.type == "date" ? "string" : c.type),
-                "format": .string(c.type == "date" ? "date" : c.format), "description": .string(c.description),
+                "name": .string(c.name), "type": .string(c.type == "date" && !custom && !usesDefaultConvertor ? "string" : c.type),
+                "format": .string(c.format), "description": .string(description),
                 "priority": .int(Int64(c.priority)),
             ])
         }
@@ -73,7 +83,9 @@ struct TableConverter {
             return value.boolValue.map { .bool($0) } ?? .null
         case "date":
             guard let s = value.stringValue, let date = Self.parseTime(s) else { return "<invalid>" }
-            return .string(HumanDuration.format(seconds: Int(now.timeIntervalSince(date).rounded(.down))))
+            if usesDefaultConvertor { return .string(ClusterState.timestamp(date)) }
+            // Truncated toward zero as Go's int(d.Seconds()): a creation time up to a second ahead of this clock is "0s".
+            return .string(HumanDuration.format(seconds: Int(now.timeIntervalSince(date).rounded(.towardZero))))
         default:
             switch value {
             case .string(let s): return .string(s)

@@ -79,7 +79,14 @@ extension ClusterState {
             throw .notFound(r, name: name)
         }
         if (body[path: ["metadata", "resourceVersion"]]?.stringValue ?? "").isEmpty, r.definedBy != nil, subresource == nil {
-            throw .invalid(r, name: name, errors: [FieldError(.invalid, field: "metadata.resourceVersion", badValue: .string("0x0"), detail: "must be specified for an update")])
+            // The real store names the resource here, not the kind, and prints the parsed version
+            // as Go's %#v of uint64(0): `trainingjobs.trainyard.dev "x" is invalid: ...: Invalid value: 0x0: ...`.
+            let problem = "Invalid value: 0x0: must be specified for an update"
+            var details = APIError.details(r, name: name)
+            details["causes"] = [["reason": "FieldValueInvalid", "message": .string(problem), "field": "metadata.resourceVersion"]]
+            throw APIError(
+                code: 422, reason: "Invalid", message: "\(r.qualifiedResource) \"\(name)\" is invalid: metadata.resourceVersion: \(problem)",
+                details: details)
         }
         return try commit(r, namespace: namespace, new: body, old: old, subresource: subresource, options: options, ownership: .update(manager: options.fieldManager))
     }
