@@ -2,10 +2,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTLS
-import NIOSSL
 import KubeAPI
 import Logging
 import NIOCore
+import NIOSSL
 import Synchronization
 
 /// Settings of `trainyard dev`.
@@ -92,13 +92,15 @@ public final class DevServer: Sendable {
         return Application(
             responder: HTTPAdapter(server: self),
             server: try .tls(.http1(), tlsConfiguration: tls),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "trainyard-dev"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "trainyard-dev"),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 boundPort.set(port)
                 if let path = configuration.kubeconfigPath {
                     do {
-                        try Kubeconfig.write(to: path, server: "https://\(configuration.host):\(port)", token: token, caPEM: certificates.caPEM)
+                        try Kubeconfig.write(
+                            to: path, server: "https://\(configuration.host):\(port)", token: token, caPEM: certificates.caPEM)
                     } catch {
                         logger.error("could not write kubeconfig", metadata: ["path": "\(path)", "error": "\(error)"])
                     }
@@ -143,7 +145,9 @@ struct HTTPAdapter: HTTPResponder {
             var buffer = try await request.body.collect(upTo: server.configuration.maxRequestBodyBytes)
             bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         } catch {
-            let e = APIError(code: 413, reason: "RequestEntityTooLarge", message: "Request entity too large: limit is \(server.configuration.maxRequestBodyBytes)")
+            let e = APIError(
+                code: 413, reason: "RequestEntityTooLarge",
+                message: "Request entity too large: limit is \(server.configuration.maxRequestBodyBytes)")
             return Self.json(413, e.status, warnings: [])
         }
         let apiRequest = APIRequest(
@@ -155,7 +159,9 @@ struct HTTPAdapter: HTTPResponder {
         case .json(let status, let body, let warnings):
             return Self.json(status, body, warnings: warnings)
         case .text(let status, let body):
-            return Response(status: .init(code: status), headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+            return Response(
+                status: .init(code: status), headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: body)))
         case .watch(let plan):
             return Response(status: .ok, headers: [.contentType: "application/json"], body: WatchWriter(plan: plan).body())
         }
@@ -164,7 +170,8 @@ struct HTTPAdapter: HTTPResponder {
     static func json(_ status: Int, _ body: JSONValue, warnings: [String]) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         for w in warnings {
-            headers.append(HTTPField(name: HTTPField.Name("Warning")!, value: "299 - \"\(w.replacingOccurrences(of: "\"", with: "\\\""))\""))
+            headers.append(
+                HTTPField(name: HTTPField.Name("Warning")!, value: "299 - \"\(w.replacingOccurrences(of: "\"", with: "\\\""))\""))
         }
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.serialized())))
     }

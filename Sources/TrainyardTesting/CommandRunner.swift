@@ -20,7 +20,9 @@ public enum CommandRunner {
         return try await process.wait(timeout: timeout)
     }
 
-    public static func start(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> RunningCommand {
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws
+        -> RunningCommand
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -79,7 +81,9 @@ public final class RunningCommand: @unchecked Sendable {
         while process.isRunning {
             if ContinuousClock.now >= deadline {
                 process.terminate()
-                throw TimedOut(what: "\(process.executableURL?.lastPathComponent ?? "command") \(process.arguments ?? [])", output: "stdout:\n\(stdout)\nstderr:\n\(stderr)")
+                throw TimedOut(
+                    what: "\(process.executableURL?.lastPathComponent ?? "command") \(process.arguments ?? [])",
+                    output: "stdout:\n\(stdout)\nstderr:\n\(stderr)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }

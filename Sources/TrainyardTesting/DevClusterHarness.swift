@@ -68,7 +68,8 @@ public final class DevClusterHarness: Sendable {
     }
 
     public func kubectl(arguments: [String], stdin: String? = nil, timeout: Duration = .seconds(60)) async throws -> CommandResult {
-        try await CommandRunner.run(try ExternalTool.require("kubectl"), arguments, environment: environment, stdin: stdin, timeout: timeout)
+        try await CommandRunner.run(
+            try ExternalTool.require("kubectl"), arguments, environment: environment, stdin: stdin, timeout: timeout)
     }
 
     /// Runs kubectl and fails with its output unless it exits 0.

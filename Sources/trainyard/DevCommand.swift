@@ -41,9 +41,12 @@ struct DevCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port: \(port) is not a port; expected 0...65535") }
         guard watchHistory >= 1 else { throw ValidationError("--watch-history: must be at least 1, got \(watchHistory)") }
-        guard bookmarkInterval >= 1 else { throw ValidationError("--bookmark-interval: must be at least 1 second, got \(bookmarkInterval)") }
+        guard bookmarkInterval >= 1 else {
+            throw ValidationError("--bookmark-interval: must be at least 1 second, got \(bookmarkInterval)")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level: \"\(logLevel)\" is not a level; expected trace, debug, info, notice, warning, error or critical")
+            throw ValidationError(
+                "--log-level: \"\(logLevel)\" is not a level; expected trace, debug, info, notice, warning, error or critical")
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// Subcommands whose implementation lands in a later issue: they say so and fail, never pretend.
 protocol PendingCommand: AsyncParsableCommand {
@@ -19,14 +20,13 @@ struct StandardError: TextOutputStream {
     }
 }
 
-import Foundation
-
 enum FileHandleStderr {
     static func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 }
 
 struct ControllerCommand: PendingCommand {
-    static let configuration = CommandConfiguration(commandName: "controller", abstract: "Run the Trainyard controller (not implemented yet).")
+    static let configuration = CommandConfiguration(
+        commandName: "controller", abstract: "Run the Trainyard controller (not implemented yet).")
     static let pendingIssue = "the controller runtime and reconcilers arrive with issues #3 and #7"
 }
 

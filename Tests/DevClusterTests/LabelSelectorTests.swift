@@ -221,7 +221,10 @@ struct LabelSelectorTests {
         (#"{"matchLabels":[]}"#, "matchLabels: Invalid value: []: must be an object of strings"),
         (#"{"matchExpressions":{}}"#, "matchExpressions: Invalid value: {}: must be an array"),
         (#"{"matchExpressions":[{"operator":"In"}]}"#, "matchExpressions[0].key: Required value"),
-        (#"{"matchExpressions":[{"key":"a","operator":"In","values":[1]}]}"#, "matchExpressions[0].values[0]: Invalid value: 1: must be a string"),
+        (
+            #"{"matchExpressions":[{"key":"a","operator":"In","values":[1]}]}"#,
+            "matchExpressions[0].values[0]: Invalid value: 1: must be a string"
+        ),
         (#""app=web""#, #"selector: Invalid value: "app=web": must be an object with matchLabels and matchExpressions"#),
     ])
     func malformedMetav1SelectorIsRefused(_ json: String, _ message: String) throws {

@@ -77,7 +77,9 @@ private let longName = String(repeating: "a", count: 254)
         ]),
     MetaCase(
         name: "empty label key", metadata: ["name": "a", "namespace": "d", "labels": ["": "v"]],
-        expected: [#"metadata.labels: Invalid value: "": name part must be non-empty"#, #"metadata.labels: Invalid value: "": "# + keyNameRule]),
+        expected: [
+            #"metadata.labels: Invalid value: "": name part must be non-empty"#, #"metadata.labels: Invalid value: "": "# + keyNameRule,
+        ]),
     MetaCase(
         name: "bad label value", metadata: ["name": "a", "namespace": "d", "labels": ["app": "iris!"]],
         expected: [#"metadata.labels: Invalid value: "iris!": "# + labelValueRule]),
@@ -88,13 +90,15 @@ private let longName = String(repeating: "a", count: 254)
         name: "label value not a string", metadata: ["name": "a", "namespace": "d", "labels": ["replicas": 3]],
         expected: ["metadata.labels[replicas]: Invalid value: 3: must be a string"]),
     MetaCase(
-        name: "annotation keys ignore case", metadata: ["name": "a", "namespace": "d", "annotations": ["Example.COM/Note": "anything at all"]],
+        name: "annotation keys ignore case",
+        metadata: ["name": "a", "namespace": "d", "annotations": ["Example.COM/Note": "anything at all"]],
         expected: []),
     MetaCase(
         name: "bad annotation key", metadata: ["name": "a", "namespace": "d", "annotations": ["a b": "x"]],
         expected: [#"metadata.annotations: Invalid value: "a b": "# + keyNameRule]),
     MetaCase(
-        name: "annotations too large", metadata: ["name": "a", "namespace": "d", "annotations": ["big": .string(String(repeating: "x", count: 262_142))]],
+        name: "annotations too large",
+        metadata: ["name": "a", "namespace": "d", "annotations": ["big": .string(String(repeating: "x", count: 262_142))]],
         expected: ["metadata.annotations: Too long: may not be more than 262144 bytes"]),
     MetaCase(
         name: "bad finalizer", metadata: ["name": "a", "namespace": "d", "finalizers": ["trainyard.dev/cleanup", "no good"]],
@@ -129,7 +133,8 @@ func dns1123Subdomains(_ value: String, _ valid: Bool) {
 }
 
 @Test(arguments: [
-    ("app", true), ("app.kubernetes.io/name", true), ("A_b-C.d", true), ("a/", false), ("_a", false), ("a" + String(repeating: "b", count: 63), false),
+    ("app", true), ("app.kubernetes.io/name", true), ("A_b-C.d", true), ("a/", false), ("_a", false),
+    ("a" + String(repeating: "b", count: 63), false),
 ])
 func qualifiedNames(_ value: String, _ valid: Bool) {
     #expect(ObjectMetaRules.qualifiedName(value).isEmpty == valid)

@@ -182,10 +182,13 @@ struct JobCase: Sendable, CustomTestStringConvertible {
         expected: ["spec.labels.owner: Too long: may not be more than 5 bytes"]),
     JobCase(
         path: ["spec", "model", "params"], value: ["depth": 6, "lr": "0.1", "bad": true],
-        expected: [#"spec.model.params.bad: Invalid value: "boolean": spec.model.params.bad in body must be of type integer,string: "boolean""#]),
+        expected: [
+            #"spec.model.params.bad: Invalid value: "boolean": spec.model.params.bad in body must be of type integer,string: "boolean""#
+        ]),
     JobCase(
         path: ["spec", "tolerations"], value: [["key": "a"], ["key": 5]],
-        expected: [#"spec.tolerations[1].key: Invalid value: "integer": spec.tolerations[1].key in body must be of type string: "integer""#]),
+        expected: [#"spec.tolerations[1].key: Invalid value: "integer": spec.tolerations[1].key in body must be of type string: "integer""#]
+    ),
     JobCase(
         path: ["spec", "task"], value: .null,
         expected: [
@@ -243,75 +246,166 @@ struct KeywordCase: Sendable, CustomTestStringConvertible {
 @Test(arguments: [
     // type
     KeywordCase(property: #"{"type": "string"}"#, value: "ok", expected: []),
-    KeywordCase(property: #"{"type": "string"}"#, value: 1, expected: [#"x: Invalid value: "integer": x in body must be of type string: "integer""#]),
-    KeywordCase(property: #"{"type": "boolean"}"#, value: "true", expected: [#"x: Invalid value: "string": x in body must be of type boolean: "string""#]),
+    KeywordCase(
+        property: #"{"type": "string"}"#, value: 1, expected: [#"x: Invalid value: "integer": x in body must be of type string: "integer""#]
+    ),
+    KeywordCase(
+        property: #"{"type": "boolean"}"#, value: "true",
+        expected: [#"x: Invalid value: "string": x in body must be of type boolean: "string""#]),
     KeywordCase(property: #"{"type": "number"}"#, value: 3, expected: []),
     KeywordCase(property: #"{"type": "integer"}"#, value: 3.0, expected: []),
-    KeywordCase(property: #"{"type": "integer"}"#, value: 3.25, expected: [#"x: Invalid value: "number": x in body must be of type integer: "number""#]),
-    KeywordCase(property: #"{"type": "array", "items": {"type": "string"}}"#, value: ["a": 1], expected: [#"x: Invalid value: "object": x in body must be of type array: "object""#]),
-    KeywordCase(property: #"{"type": "object"}"#, value: [1], expected: [#"x: Invalid value: "array": x in body must be of type object: "array""#]),
-    KeywordCase(property: #"{"type": "integer", "format": "int64"}"#, value: true, expected: [#"x: Invalid value: "": x in body must be of type int64: """#]),
+    KeywordCase(
+        property: #"{"type": "integer"}"#, value: 3.25,
+        expected: [#"x: Invalid value: "number": x in body must be of type integer: "number""#]),
+    KeywordCase(
+        property: #"{"type": "array", "items": {"type": "string"}}"#, value: ["a": 1],
+        expected: [#"x: Invalid value: "object": x in body must be of type array: "object""#]),
+    KeywordCase(
+        property: #"{"type": "object"}"#, value: [1], expected: [#"x: Invalid value: "array": x in body must be of type object: "array""#]),
+    KeywordCase(
+        property: #"{"type": "integer", "format": "int64"}"#, value: true,
+        expected: [#"x: Invalid value: "": x in body must be of type int64: """#]),
     KeywordCase(property: #"{"x-kubernetes-int-or-string": true}"#, value: "50%", expected: []),
     KeywordCase(property: #"{"x-kubernetes-int-or-string": true}"#, value: 3, expected: []),
-    KeywordCase(property: #"{"x-kubernetes-int-or-string": true}"#, value: 0.5, expected: [#"x: Invalid value: "number": x in body must be of type integer,string: "number""#]),
+    KeywordCase(
+        property: #"{"x-kubernetes-int-or-string": true}"#, value: 0.5,
+        expected: [#"x: Invalid value: "number": x in body must be of type integer,string: "number""#]),
     KeywordCase(property: #"{"type": "string", "nullable": true}"#, value: .null, expected: []),
     KeywordCase(property: #"{"type": "object", "x-kubernetes-preserve-unknown-fields": true}"#, value: ["any": [1, 2]], expected: []),
     // enum
-    KeywordCase(property: #"{"type": "string", "enum": ["b", "a"]}"#, value: "c", expected: [#"x: Unsupported value: "c": supported values: "b", "a""#]),
-    KeywordCase(property: #"{"x-kubernetes-preserve-unknown-fields": true, "enum": [1, 2.5, "s", true, null]}"#, value: 3, expected: [#"x: Unsupported value: 3: supported values: "1", "2.5", "s", "true", "null""#]),
+    KeywordCase(
+        property: #"{"type": "string", "enum": ["b", "a"]}"#, value: "c",
+        expected: [#"x: Unsupported value: "c": supported values: "b", "a""#]),
+    KeywordCase(
+        property: #"{"x-kubernetes-preserve-unknown-fields": true, "enum": [1, 2.5, "s", true, null]}"#, value: 3,
+        expected: [#"x: Unsupported value: 3: supported values: "1", "2.5", "s", "true", "null""#]),
     KeywordCase(property: #"{"type": "number", "enum": [1, 2]}"#, value: 2.0, expected: []),
-    KeywordCase(property: #"{"type": "string", "enum": ["a"]}"#, value: .null, expected: [#"x: Invalid value: "null": x in body must be of type string: "null""#, #"x: Unsupported value: null: supported values: "a""#]),
-    KeywordCase(property: #"{"type": "object", "enum": [{"a": 1}]}"#, value: ["a": 2], expected: [#"x: Unsupported value: {"a":2}: supported values: "{\"a\":1}""#]),
+    KeywordCase(
+        property: #"{"type": "string", "enum": ["a"]}"#, value: .null,
+        expected: [
+            #"x: Invalid value: "null": x in body must be of type string: "null""#, #"x: Unsupported value: null: supported values: "a""#,
+        ]),
+    KeywordCase(
+        property: #"{"type": "object", "enum": [{"a": 1}]}"#, value: ["a": 2],
+        expected: [#"x: Unsupported value: {"a":2}: supported values: "{\"a\":1}""#]),
     // numbers
-    KeywordCase(property: #"{"type": "number", "maximum": 10, "exclusiveMaximum": true}"#, value: 10, expected: ["x: Invalid value: 10: x in body should be less than 10"]),
+    KeywordCase(
+        property: #"{"type": "number", "maximum": 10, "exclusiveMaximum": true}"#, value: 10,
+        expected: ["x: Invalid value: 10: x in body should be less than 10"]),
     KeywordCase(property: #"{"type": "number", "maximum": 10, "exclusiveMaximum": true}"#, value: 9.5, expected: []),
-    KeywordCase(property: #"{"type": "number", "minimum": 0.5}"#, value: 0.25, expected: ["x: Invalid value: 0.25: x in body should be greater than or equal to 0.5"]),
-    KeywordCase(property: #"{"type": "number", "minimum": 1e-7}"#, value: 0.0, expected: ["x: Invalid value: 0: x in body should be greater than or equal to 1e-07"]),
-    KeywordCase(property: #"{"type": "number", "maximum": 1e21}"#, value: 2e21, expected: ["x: Invalid value: 2e+21: x in body should be less than or equal to 1e+21"]),
-    KeywordCase(property: #"{"type": "integer", "multipleOf": 5}"#, value: 12, expected: ["x: Invalid value: 12: x in body should be a multiple of 5"]),
+    KeywordCase(
+        property: #"{"type": "number", "minimum": 0.5}"#, value: 0.25,
+        expected: ["x: Invalid value: 0.25: x in body should be greater than or equal to 0.5"]),
+    KeywordCase(
+        property: #"{"type": "number", "minimum": 1e-7}"#, value: 0.0,
+        expected: ["x: Invalid value: 0: x in body should be greater than or equal to 1e-07"]),
+    KeywordCase(
+        property: #"{"type": "number", "maximum": 1e21}"#, value: 2e21,
+        expected: ["x: Invalid value: 2e+21: x in body should be less than or equal to 1e+21"]),
+    KeywordCase(
+        property: #"{"type": "integer", "multipleOf": 5}"#, value: 12,
+        expected: ["x: Invalid value: 12: x in body should be a multiple of 5"]),
     KeywordCase(property: #"{"type": "integer", "multipleOf": 5}"#, value: 15, expected: []),
     KeywordCase(property: #"{"type": "number", "multipleOf": 0.1}"#, value: 0.3, expected: []),
-    KeywordCase(property: #"{"type": "number", "multipleOf": 0.25}"#, value: 0.3, expected: ["x: Invalid value: 0.3: x in body should be a multiple of 0.25"]),
-    KeywordCase(property: #"{"type": "number", "minimum": 1, "maximum": 0}"#, value: 0.5, expected: ["x: Invalid value: 0.5: x in body should be greater than or equal to 1", "x: Invalid value: 0.5: x in body should be less than or equal to 0"]),
+    KeywordCase(
+        property: #"{"type": "number", "multipleOf": 0.25}"#, value: 0.3,
+        expected: ["x: Invalid value: 0.3: x in body should be a multiple of 0.25"]),
+    KeywordCase(
+        property: #"{"type": "number", "minimum": 1, "maximum": 0}"#, value: 0.5,
+        expected: [
+            "x: Invalid value: 0.5: x in body should be greater than or equal to 1",
+            "x: Invalid value: 0.5: x in body should be less than or equal to 0",
+        ]),
     // strings: only the first failure is reported
     KeywordCase(property: #"{"type": "string", "maxLength": 3}"#, value: "abcd", expected: ["x: Too long: may not be more than 3 bytes"]),
     KeywordCase(property: #"{"type": "string", "maxLength": 1}"#, value: "ab", expected: ["x: Too long: may not be more than 1 byte"]),
     KeywordCase(property: #"{"type": "string", "maxLength": 3}"#, value: "äöü", expected: []),
-    KeywordCase(property: #"{"type": "string", "minLength": 2, "pattern": "^z"}"#, value: "a", expected: [#"x: Invalid value: "a": x in body should be at least 2 chars long"#]),
+    KeywordCase(
+        property: #"{"type": "string", "minLength": 2, "pattern": "^z"}"#, value: "a",
+        expected: [#"x: Invalid value: "a": x in body should be at least 2 chars long"#]),
     KeywordCase(property: #"{"type": "string", "pattern": "[0-9]"}"#, value: "v1", expected: []),
-    KeywordCase(property: #"{"type": "string", "pattern": "^[0-9]+$"}"#, value: "say \"hi\"\n", expected: [#"x: Invalid value: "say \"hi\"\n": x in body should match '^[0-9]+$'"#]),
+    KeywordCase(
+        property: #"{"type": "string", "pattern": "^[0-9]+$"}"#, value: "say \"hi\"\n",
+        expected: [#"x: Invalid value: "say \"hi\"\n": x in body should match '^[0-9]+$'"#]),
     // formats
     KeywordCase(property: #"{"type": "string", "format": "date-time"}"#, value: "2024-05-01T10:00:00Z", expected: []),
-    KeywordCase(property: #"{"type": "string", "format": "date-time"}"#, value: "yesterday", expected: [#"x: Invalid value: "yesterday": x in body must be of type date-time: "yesterday""#]),
+    KeywordCase(
+        property: #"{"type": "string", "format": "date-time"}"#, value: "yesterday",
+        expected: [#"x: Invalid value: "yesterday": x in body must be of type date-time: "yesterday""#]),
     KeywordCase(property: #"{"type": "string", "format": "byte"}"#, value: "aGVsbG8=", expected: []),
-    KeywordCase(property: #"{"type": "string", "format": "byte"}"#, value: "not base64!", expected: [#"x: Invalid value: "not base64!": x in body must be of type byte: "not base64!""#]),
+    KeywordCase(
+        property: #"{"type": "string", "format": "byte"}"#, value: "not base64!",
+        expected: [#"x: Invalid value: "not base64!": x in body must be of type byte: "not base64!""#]),
     KeywordCase(property: #"{"type": "string", "format": "uuid"}"#, value: "123e4567-e89b-12d3-a456-426614174000", expected: []),
-    KeywordCase(property: #"{"type": "string", "format": "ipv4"}"#, value: "10.0.300.1", expected: [#"x: Invalid value: "10.0.300.1": x in body must be of type ipv4: "10.0.300.1""#]),
+    KeywordCase(
+        property: #"{"type": "string", "format": "ipv4"}"#, value: "10.0.300.1",
+        expected: [#"x: Invalid value: "10.0.300.1": x in body must be of type ipv4: "10.0.300.1""#]),
     KeywordCase(property: #"{"type": "string", "format": "int32"}"#, value: "anything", expected: []),
     KeywordCase(property: #"{"type": "number", "format": "double"}"#, value: 1.5, expected: []),
     // arrays
-    KeywordCase(property: #"{"type": "array", "items": {"type": "integer"}, "minItems": 2}"#, value: [1], expected: ["x: Invalid value: 1: x in body should have at least 2 items"]),
-    KeywordCase(property: #"{"type": "array", "items": {"type": "integer"}, "maxItems": 2}"#, value: [1, 2, 3], expected: ["x: Too many: 3: must have at most 2 items"]),
-    KeywordCase(property: #"{"type": "array", "items": {"type": "integer"}, "maxItems": 1}"#, value: [1, 2], expected: ["x: Too many: 2: must have at most 1 item"]),
-    KeywordCase(property: #"{"type": "array", "items": {"type": "integer"}, "uniqueItems": true}"#, value: [1, 2, 1], expected: [#"x: Invalid value: "": x in body shouldn't contain duplicates"#]),
-    KeywordCase(property: #"{"type": "array", "items": {"type": "integer"}, "x-kubernetes-list-type": "set"}"#, value: [1, 1.0, 1], expected: ["x[2]: Duplicate value: 1"]),
-    KeywordCase(property: #"{"type": "array", "items": {"type": "integer"}, "x-kubernetes-list-type": "atomic"}"#, value: [1, 1], expected: []),
-    KeywordCase(property: #"{"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}"#, value: [["a": 1], ["a": 1]], expected: [#"x[1]: Duplicate value: {"a":1}"#]),
-    KeywordCase(property: #"{"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["k", "p"], "items": {"type": "object", "properties": {"k": {"type": "string"}, "p": {"type": "integer"}}}}"#, value: [["k": "a", "p": 1], ["k": "a", "p": 2], ["k": "a", "p": 1]], expected: [#"x[2]: Duplicate value: {"k":"a","p":1}"#]),
-    KeywordCase(property: #"{"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["k"], "items": {"type": "object", "properties": {"k": {"type": "string"}}}}"#, value: [[:], ["k": "a"], [:]], expected: ["x[2]: Duplicate value: {}"]),
+    KeywordCase(
+        property: #"{"type": "array", "items": {"type": "integer"}, "minItems": 2}"#, value: [1],
+        expected: ["x: Invalid value: 1: x in body should have at least 2 items"]),
+    KeywordCase(
+        property: #"{"type": "array", "items": {"type": "integer"}, "maxItems": 2}"#, value: [1, 2, 3],
+        expected: ["x: Too many: 3: must have at most 2 items"]),
+    KeywordCase(
+        property: #"{"type": "array", "items": {"type": "integer"}, "maxItems": 1}"#, value: [1, 2],
+        expected: ["x: Too many: 2: must have at most 1 item"]),
+    KeywordCase(
+        property: #"{"type": "array", "items": {"type": "integer"}, "uniqueItems": true}"#, value: [1, 2, 1],
+        expected: [#"x: Invalid value: "": x in body shouldn't contain duplicates"#]),
+    KeywordCase(
+        property: #"{"type": "array", "items": {"type": "integer"}, "x-kubernetes-list-type": "set"}"#, value: [1, 1.0, 1],
+        expected: ["x[2]: Duplicate value: 1"]),
+    KeywordCase(
+        property: #"{"type": "array", "items": {"type": "integer"}, "x-kubernetes-list-type": "atomic"}"#, value: [1, 1], expected: []),
+    KeywordCase(
+        property:
+            #"{"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}"#,
+        value: [["a": 1], ["a": 1]], expected: [#"x[1]: Duplicate value: {"a":1}"#]),
+    KeywordCase(
+        property:
+            #"{"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["k", "p"], "items": {"type": "object", "properties": {"k": {"type": "string"}, "p": {"type": "integer"}}}}"#,
+        value: [["k": "a", "p": 1], ["k": "a", "p": 2], ["k": "a", "p": 1]], expected: [#"x[2]: Duplicate value: {"k":"a","p":1}"#]),
+    KeywordCase(
+        property:
+            #"{"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["k"], "items": {"type": "object", "properties": {"k": {"type": "string"}}}}"#,
+        value: [[:], ["k": "a"], [:]], expected: ["x[2]: Duplicate value: {}"]),
     // objects
-    KeywordCase(property: #"{"type": "object", "minProperties": 2, "required": ["a"]}"#, value: ["b": 1], expected: ["x: Invalid value: 1: x in body should have at least 2 properties"]),
-    KeywordCase(property: #"{"type": "object", "maxProperties": 1, "x-kubernetes-preserve-unknown-fields": true}"#, value: ["a": 1, "b": 2], expected: ["x: Too many: 2: must have at most 1 item"]),
-    KeywordCase(property: #"{"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": false}"#, value: ["a": "1", "b": 2], expected: [#"x: Invalid value: "b": x.b in body is a forbidden property"#]),
-    KeywordCase(property: #"{"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}"#, value: ["a": 1, "b": -1], expected: ["x.b: Invalid value: -1: x.b in body should be greater than or equal to 0"]),
-    KeywordCase(property: #"{"type": "object", "required": ["b", "a"], "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}"#, value: [:], expected: ["x.b: Required value", "x.a: Required value"]),
+    KeywordCase(
+        property: #"{"type": "object", "minProperties": 2, "required": ["a"]}"#, value: ["b": 1],
+        expected: ["x: Invalid value: 1: x in body should have at least 2 properties"]),
+    KeywordCase(
+        property: #"{"type": "object", "maxProperties": 1, "x-kubernetes-preserve-unknown-fields": true}"#, value: ["a": 1, "b": 2],
+        expected: ["x: Too many: 2: must have at most 1 item"]),
+    KeywordCase(
+        property: #"{"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": false}"#,
+        value: ["a": "1", "b": 2], expected: [#"x: Invalid value: "b": x.b in body is a forbidden property"#]),
+    KeywordCase(
+        property: #"{"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}"#, value: ["a": 1, "b": -1],
+        expected: ["x.b: Invalid value: -1: x.b in body should be greater than or equal to 0"]),
+    KeywordCase(
+        property: #"{"type": "object", "required": ["b", "a"], "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}"#,
+        value: [:], expected: ["x.b: Required value", "x.a: Required value"]),
     // anyOf / oneOf / allOf / not (value validations on the same value)
     KeywordCase(property: #"{"type": "string", "anyOf": [{"pattern": "^a"}, {"pattern": "^b"}]}"#, value: "bee", expected: []),
-    KeywordCase(property: #"{"type": "string", "anyOf": [{"maxLength": 1}, {"pattern": "^b"}]}"#, value: "cee", expected: [#": Invalid value: "": "x" must validate at least one schema (anyOf)"#, "x: Too long: may not be more than 1 byte"]),
-    KeywordCase(property: #"{"type": "integer", "oneOf": [{"minimum": 0}, {"maximum": 10}]}"#, value: 5, expected: [#": Invalid value: "": "x" must validate one and only one schema (oneOf). Found 2 valid alternatives"#]),
+    KeywordCase(
+        property: #"{"type": "string", "anyOf": [{"maxLength": 1}, {"pattern": "^b"}]}"#, value: "cee",
+        expected: [#": Invalid value: "": "x" must validate at least one schema (anyOf)"#, "x: Too long: may not be more than 1 byte"]),
+    KeywordCase(
+        property: #"{"type": "integer", "oneOf": [{"minimum": 0}, {"maximum": 10}]}"#, value: 5,
+        expected: [#": Invalid value: "": "x" must validate one and only one schema (oneOf). Found 2 valid alternatives"#]),
     KeywordCase(property: #"{"type": "integer", "oneOf": [{"minimum": 0}, {"maximum": 10}]}"#, value: 50, expected: []),
-    KeywordCase(property: #"{"type": "integer", "allOf": [{"minimum": 0}, {"maximum": 10}]}"#, value: 50, expected: ["x: Invalid value: 50: x in body should be less than or equal to 10", #": Invalid value: "": "x" must validate all the schemas (allOf)"#]),
-    KeywordCase(property: #"{"type": "string", "not": {"enum": ["forbidden"]}}"#, value: "forbidden", expected: [#": Invalid value: "": "x" must not validate the schema (not)"#]),
+    KeywordCase(
+        property: #"{"type": "integer", "allOf": [{"minimum": 0}, {"maximum": 10}]}"#, value: 50,
+        expected: [
+            "x: Invalid value: 50: x in body should be less than or equal to 10",
+            #": Invalid value: "": "x" must validate all the schemas (allOf)"#,
+        ]),
+    KeywordCase(
+        property: #"{"type": "string", "not": {"enum": ["forbidden"]}}"#, value: "forbidden",
+        expected: [#": Invalid value: "": "x" must not validate the schema (not)"#]),
 ])
 func keywordErrors(_ testCase: KeywordCase) throws {
     #expect(try messages(property: testCase.property, value: testCase.value) == testCase.expected)
@@ -435,20 +529,62 @@ struct SchemaCase: Sendable, CustomTestStringConvertible {
 }
 
 @Test(arguments: [
-    SchemaCase(schema: #"{"type": "object", "properties": {"spec": {"properties": {}}}}"#, expected: ["openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields"]),
+    SchemaCase(
+        schema: #"{"type": "object", "properties": {"spec": {"properties": {}}}}"#,
+        expected: ["openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields"]),
     SchemaCase(schema: #"{"properties": {}}"#, expected: ["openAPIV3Schema.type: Required value: must not be empty at the root"]),
     SchemaCase(schema: #"{"type": "string"}"#, expected: [#"openAPIV3Schema.type: Invalid value: "string": must be object at the root"#]),
-    SchemaCase(schema: #"{"type": "object", "properties": {"a": {"type": "array"}}}"#, expected: ["openAPIV3Schema.properties[a].items: Required value: must be specified"]),
-    SchemaCase(schema: #"{"type": "object", "properties": {"a": {"type": "array", "items": {}}}}"#, expected: ["openAPIV3Schema.properties[a].items.type: Required value: must not be empty for specified array items"]),
-    SchemaCase(schema: #"{"type": "object", "properties": {"a": {"type": "array", "items": [{"type": "string"}]}}}"#, expected: ["openAPIV3Schema.properties[a].items: Forbidden: items must be a schema object and not an array", "openAPIV3Schema.properties[a].items: Required value: must be specified"]),
-    SchemaCase(schema: #"{"type": "object", "properties": {"a": {"type": "strin"}}}"#, expected: [#"openAPIV3Schema.properties[a].type: Unsupported value: "strin": supported values: "array", "boolean", "integer", "number", "object", "string""#, "openAPIV3Schema.properties[a].type: Required value: must not be empty for specified object fields"]),
-    SchemaCase(schema: #"{"type": "object", "properties": {"a": {"type": "string", "pattern": "(["}}}"#, expected: [#"openAPIV3Schema.properties[a].pattern: Invalid value: "([": must be a valid regular expression, but isn't"#]),
-    SchemaCase(schema: #"{"type": "object", "properties": {"a": {"type": "string", "maxLength": -1, "minimum": "1"}}}"#, expected: [#"openAPIV3Schema.properties[a].minimum: Invalid value: "1": must be a number"#, "openAPIV3Schema.properties[a].maxLength: Invalid value: -1: must be a non-negative integer"]),
-    SchemaCase(schema: #"{"type": "object", "properties": {"a": {"type": "array", "items": {"type": "object"}, "x-kubernetes-list-type": "map"}}}"#, expected: ["openAPIV3Schema.properties[a].x-kubernetes-list-map-keys: Required value: must not be empty if x-kubernetes-list-type is map"]),
-    SchemaCase(schema: #"{"type": "object", "properties": {"a": {"type": "array", "items": {"type": "string"}, "x-kubernetes-list-type": "bag"}}}"#, expected: [#"openAPIV3Schema.properties[a].x-kubernetes-list-type: Unsupported value: "bag": supported values: "atomic", "map", "set""#]),
-    SchemaCase(schema: #"{"type": "object", "properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}}, "additionalProperties": {"type": "string"}}}}"#, expected: ["openAPIV3Schema.properties[a].additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive"]),
-    SchemaCase(schema: ##"{"type": "object", "$ref": "#/definitions/x"}"##, expected: ["openAPIV3Schema.$ref: Forbidden: $ref is not supported in a structural schema"]),
-    SchemaCase(schema: #"{"type": "object", "required": "spec"}"#, expected: [#"openAPIV3Schema.required: Invalid value: "spec": must be an array of strings"#]),
+    SchemaCase(
+        schema: #"{"type": "object", "properties": {"a": {"type": "array"}}}"#,
+        expected: ["openAPIV3Schema.properties[a].items: Required value: must be specified"]),
+    SchemaCase(
+        schema: #"{"type": "object", "properties": {"a": {"type": "array", "items": {}}}}"#,
+        expected: ["openAPIV3Schema.properties[a].items.type: Required value: must not be empty for specified array items"]),
+    SchemaCase(
+        schema: #"{"type": "object", "properties": {"a": {"type": "array", "items": [{"type": "string"}]}}}"#,
+        expected: [
+            "openAPIV3Schema.properties[a].items: Forbidden: items must be a schema object and not an array",
+            "openAPIV3Schema.properties[a].items: Required value: must be specified",
+        ]),
+    SchemaCase(
+        schema: #"{"type": "object", "properties": {"a": {"type": "strin"}}}"#,
+        expected: [
+            #"openAPIV3Schema.properties[a].type: Unsupported value: "strin": supported values: "array", "boolean", "integer", "number", "object", "string""#,
+            "openAPIV3Schema.properties[a].type: Required value: must not be empty for specified object fields",
+        ]),
+    SchemaCase(
+        schema: #"{"type": "object", "properties": {"a": {"type": "string", "pattern": "(["}}}"#,
+        expected: [#"openAPIV3Schema.properties[a].pattern: Invalid value: "([": must be a valid regular expression, but isn't"#]),
+    SchemaCase(
+        schema: #"{"type": "object", "properties": {"a": {"type": "string", "maxLength": -1, "minimum": "1"}}}"#,
+        expected: [
+            #"openAPIV3Schema.properties[a].minimum: Invalid value: "1": must be a number"#,
+            "openAPIV3Schema.properties[a].maxLength: Invalid value: -1: must be a non-negative integer",
+        ]),
+    SchemaCase(
+        schema:
+            #"{"type": "object", "properties": {"a": {"type": "array", "items": {"type": "object"}, "x-kubernetes-list-type": "map"}}}"#,
+        expected: [
+            "openAPIV3Schema.properties[a].x-kubernetes-list-map-keys: Required value: must not be empty if x-kubernetes-list-type is map"
+        ]),
+    SchemaCase(
+        schema:
+            #"{"type": "object", "properties": {"a": {"type": "array", "items": {"type": "string"}, "x-kubernetes-list-type": "bag"}}}"#,
+        expected: [
+            #"openAPIV3Schema.properties[a].x-kubernetes-list-type: Unsupported value: "bag": supported values: "atomic", "map", "set""#
+        ]),
+    SchemaCase(
+        schema:
+            #"{"type": "object", "properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}}, "additionalProperties": {"type": "string"}}}}"#,
+        expected: [
+            "openAPIV3Schema.properties[a].additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive"
+        ]),
+    SchemaCase(
+        schema: ##"{"type": "object", "$ref": "#/definitions/x"}"##,
+        expected: ["openAPIV3Schema.$ref: Forbidden: $ref is not supported in a structural schema"]),
+    SchemaCase(
+        schema: #"{"type": "object", "required": "spec"}"#,
+        expected: [#"openAPIV3Schema.required: Invalid value: "spec": must be an array of strings"#]),
     SchemaCase(schema: #"[1]"#, expected: ["openAPIV3Schema: Invalid value: [1]: must be a JSON object describing a schema"]),
 ])
 func malformedSchemasAreRefused(_ testCase: SchemaCase) {
@@ -469,7 +605,8 @@ func malformedSchemasAreRefused(_ testCase: SchemaCase) {
     } catch {
         #expect(
             error.description
-                == "spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields")
+                == "spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields"
+        )
     }
 }
 
@@ -494,20 +631,32 @@ func malformedSchemasAreRefused(_ testCase: SchemaCase) {
 
 @Test(arguments: [
     (FieldError.required("spec.data"), "spec.data: Required value", "FieldValueRequired"),
-    (FieldError.required("metadata.name", "name or generateName is required"), "metadata.name: Required value: name or generateName is required", "FieldValueRequired"),
+    (
+        FieldError.required("metadata.name", "name or generateName is required"),
+        "metadata.name: Required value: name or generateName is required", "FieldValueRequired"
+    ),
     (FieldError.invalid("a", .bool(true), "d"), "a: Invalid value: true: d", "FieldValueInvalid"),
     (FieldError.invalid("a", nil, "d"), "a: Invalid value: d", "FieldValueInvalid"),
     (FieldError.invalid("a", .null, "d"), "a: Invalid value: null: d", "FieldValueInvalid"),
     (FieldError.typeInvalid("a", .string("string"), "d"), #"a: Invalid value: "string": d"#, "FieldValueTypeInvalid"),
-    (FieldError.notSupported("a", .string("x"), supported: ["p", "q"]), #"a: Unsupported value: "x": supported values: "p", "q""#, "FieldValueNotSupported"),
+    (
+        FieldError.notSupported("a", .string("x"), supported: ["p", "q"]), #"a: Unsupported value: "x": supported values: "p", "q""#,
+        "FieldValueNotSupported"
+    ),
     (FieldError.notSupported("a", .string("x"), supported: []), #"a: Unsupported value: "x""#, "FieldValueNotSupported"),
     (FieldError.duplicate("a[1]", ["k": "v"]), #"a[1]: Duplicate value: {"k":"v"}"#, "FieldValueDuplicate"),
     (FieldError.tooLong("a", maxLength: 10), "a: Too long: may not be more than 10 bytes", "FieldValueTooLong"),
     (FieldError.tooLong("a", maxLength: -1), "a: Too long: value is too long", "FieldValueTooLong"),
     (FieldError.tooMany("a", actual: 4, max: 3), "a: Too many: 4: must have at most 3 items", "FieldValueTooMany"),
     (FieldError.tooMany("a", actual: nil, max: nil), "a: Too many: has too many items", "FieldValueTooMany"),
-    (FieldError(.notSupported, field: "spec.scope", badValue: "Regional", detail: #"supported values: "Cluster", "Namespaced""#), #"spec.scope: Unsupported value: "Regional": supported values: "Cluster", "Namespaced""#, "FieldValueNotSupported"),
-    (FieldError.forbidden("metadata.namespace", "not allowed on this type"), "metadata.namespace: Forbidden: not allowed on this type", "FieldValueForbidden"),
+    (
+        FieldError(.notSupported, field: "spec.scope", badValue: "Regional", detail: #"supported values: "Cluster", "Namespaced""#),
+        #"spec.scope: Unsupported value: "Regional": supported values: "Cluster", "Namespaced""#, "FieldValueNotSupported"
+    ),
+    (
+        FieldError.forbidden("metadata.namespace", "not allowed on this type"), "metadata.namespace: Forbidden: not allowed on this type",
+        "FieldValueForbidden"
+    ),
 ])
 func fieldErrorMessages(_ error: FieldError, _ message: String, _ reason: String) {
     #expect(error.message == message)

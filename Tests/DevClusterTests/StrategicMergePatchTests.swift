@@ -26,20 +26,23 @@ struct StrategicMergePatchTests {
     }
 
     @Test func containersMergeByNameAndKeepTheOthers() throws {
-        let result = try apply("Pod", #"{"spec":{"containers":[{"name":"b","image":"z"}]}}"#,
+        let result = try apply(
+            "Pod", #"{"spec":{"containers":[{"name":"b","image":"z"}]}}"#,
             to: #"{"spec":{"containers":[{"name":"a","image":"x"},{"name":"b","image":"y","args":["-v"]}]}}"#)
         #expect(result[path: ["spec", "containers"]] == [["name": "a", "image": "x"], ["name": "b", "image": "z", "args": ["-v"]]])
     }
 
     @Test func aNewContainerGoesBeforeTheLiveOnesAsTheServerPlacesIt() throws {
-        let result = try apply("Pod", #"{"spec":{"containers":[{"name":"c","image":"w"}]}}"#,
+        let result = try apply(
+            "Pod", #"{"spec":{"containers":[{"name":"c","image":"w"}]}}"#,
             to: #"{"spec":{"containers":[{"name":"a","image":"x"},{"name":"b","image":"y"}]}}"#)
         let names = result[path: ["spec", "containers"]]?.arrayValue?.compactMap { $0["name"]?.stringValue }
         #expect(names == ["c", "a", "b"])
     }
 
     @Test func envOfOneContainerMergesByName() throws {
-        let patch = #"{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"B","value":"two"},{"name":"C","value":"3"}]}]}}}}"#
+        let patch =
+            #"{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"B","value":"two"},{"name":"C","value":"3"}]}]}}}}"#
         let result = try apply("Deployment", patch, to: Self.deployment)
         let web = containers(result)[0]
         #expect(web["env"] == [["name": "A", "value": "1"], ["name": "B", "value": "two"], ["name": "C", "value": "3"]])
@@ -108,7 +111,8 @@ struct StrategicMergePatchTests {
 
     /// The patch `kubectl apply` computes for a Deployment whose manifest changed only the image.
     @Test func kubectlApplyImageChange() throws {
-        let lastApplied = #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{},"name":"web","namespace":"default"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"image":"nginx:1.26","name":"web"},{"image":"busybox","name":"sidecar"}]}}}}"#
+        let lastApplied =
+            #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{},"name":"web","namespace":"default"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"image":"nginx:1.26","name":"web"},{"image":"busybox","name":"sidecar"}]}}}}"#
         let patch: JSONValue = [
             "metadata": ["annotations": ["kubectl.kubernetes.io/last-applied-configuration": .string(lastApplied + "\n")]],
             "spec": [
@@ -175,15 +179,19 @@ struct StrategicMergePatchTests {
         #expect(container?["ports"] == [["containerPort": 80, "name": "http", "protocol": "TCP"]])
         #expect(container?["volumeMounts"] == [["mountPath": "/a", "name": "v", "readOnly": true]])
         #expect(result[path: ["spec", "volumes"]]?.arrayValue?.count == 2)
-        #expect(result[path: ["status", "conditions"]] == [["type": "Ready", "status": "True"], ["type": "Initialized", "status": "True"]])
+        #expect(
+            result[path: ["status", "conditions"]] == [["type": "Ready", "status": "True"], ["type": "Initialized", "status": "True"]])
 
-        let service = try apply("Service", #"{"spec":{"ports":[{"port":443,"targetPort":8443}]}}"#,
+        let service = try apply(
+            "Service", #"{"spec":{"ports":[{"port":443,"targetPort":8443}]}}"#,
             to: #"{"spec":{"ports":[{"port":80,"targetPort":8080},{"port":443,"targetPort":443}]}}"#)
         #expect(service[path: ["spec", "ports"]] == [["port": 80, "targetPort": 8080], ["port": 443, "targetPort": 8443]])
     }
 
     @Test func supportsOnlyBuiltInKinds() {
-        for kind in ["Pod", "Service", "ConfigMap", "Secret", "ServiceAccount", "Namespace", "Event", "Deployment", "ReplicaSet", "Job", "Lease"] {
+        for kind in [
+            "Pod", "Service", "ConfigMap", "Secret", "ServiceAccount", "Namespace", "Event", "Deployment", "ReplicaSet", "Job", "Lease",
+        ] {
             #expect(StrategicMergePatch.supports(kind: kind), "\(kind)")
         }
         #expect(!StrategicMergePatch.supports(kind: "TrainingJob"))
@@ -204,7 +212,10 @@ struct StrategicMergePatchTests {
     static let upstreamCases: [(String, String, String, String)] = [
         ("unique scalars", #"{"mergingIntList":[1,2]}"#, #"{"mergingIntList":[2,3]}"#, #"{"mergingIntList":[1,2,3]}"#),
         ("delete map from nested map", #"{"simpleMap":{"key1":1,"key2":1}}"#, #"{"simpleMap":{"$patch":"delete"}}"#, #"{"simpleMap":{}}"#),
-        ("delete all items", #"{"mergingList":[{"name":1},{"name":2}]}"#, #"{"mergingList":[{"$patch":"replace"}]}"#, #"{"mergingList":[]}"#),
+        (
+            "delete all items", #"{"mergingList":[{"name":1},{"name":2}]}"#, #"{"mergingList":[{"$patch":"replace"}]}"#,
+            #"{"mergingList":[]}"#
+        ),
         ("delete all keys from map", #"{"name":1,"value":1}"#, #"{"$patch":"replace"}"#, #"{}"#),
         ("add key and delete all keys", #"{"name":1,"value":1}"#, #"{"other":"a","$patch":"replace"}"#, #"{"other":"a"}"#),
         (
@@ -222,13 +233,23 @@ struct StrategicMergePatchTests {
             #"{"$setElementOrder/mergingList":[{"name":3},{"name":2},{"name":1}],"mergingList":[{"name":3,"value":3},{"name":1,"value":1}]}"#,
             #"{"mergingList":[{"name":3,"value":3},{"name":1,"value":1}]}"#
         ),
-        ("setElementOrder of ints", #"{"mergingIntList":[1,3]}"#, #"{"$setElementOrder/mergingIntList":[3,2,1]}"#, #"{"mergingIntList":[3,1]}"#),
-        ("delete absent primitive", #"{"mergingIntList":[1,2]}"#, #"{"$deleteFromPrimitiveList/mergingIntList":[3]}"#, #"{"mergingIntList":[1,2]}"#),
+        (
+            "setElementOrder of ints", #"{"mergingIntList":[1,3]}"#, #"{"$setElementOrder/mergingIntList":[3,2,1]}"#,
+            #"{"mergingIntList":[3,1]}"#
+        ),
+        (
+            "delete absent primitive", #"{"mergingIntList":[1,2]}"#, #"{"$deleteFromPrimitiveList/mergingIntList":[3]}"#,
+            #"{"mergingIntList":[1,2]}"#
+        ),
         ("delete from absent list", #"{"foo":["bar"]}"#, #"{"$deleteFromPrimitiveList/mergingIntList":[3]}"#, #"{"foo":["bar"]}"#),
-        ("delete from atomic list", #"{"nonMergingIntList":[1,2,3]}"#, #"{"$deleteFromPrimitiveList/nonMergingIntList":[2]}"#, #"{"nonMergingIntList":[1,3]}"#),
+        (
+            "delete from atomic list", #"{"nonMergingIntList":[1,2,3]}"#, #"{"$deleteFromPrimitiveList/nonMergingIntList":[2]}"#,
+            #"{"nonMergingIntList":[1,3]}"#
+        ),
         ("replace atomic list", #"{"nonMergingIntList":[1,2]}"#, #"{"nonMergingIntList":[2,3]}"#, #"{"nonMergingIntList":[2,3]}"#),
         (
-            "nested merge into absent list", #"{"name":"hi"}"#, #"{"mergingList":[{"name":"hello"},{"$patch":"delete","name":"doesntexist"}]}"#,
+            "nested merge into absent list", #"{"name":"hi"}"#,
+            #"{"mergingList":[{"name":"hello"},{"$patch":"delete","name":"doesntexist"}]}"#,
             #"{"name":"hi","mergingList":[{"name":"hello"}]}"#
         ),
         (
@@ -257,14 +278,21 @@ struct StrategicMergePatchTests {
 
     /// Rejected patches: (original, patch, message or message prefix, HTTP status).
     static let rejected: [(String, String, String, Int)] = [
-        (#"{"mergingList":[{"name":1,"value":"a"}]}"#, #"{"mergingList":[{"value":"b"}]}"#, "map: map[value:b] does not contain declared merge key: name", 500),
+        (
+            #"{"mergingList":[{"name":1,"value":"a"}]}"#, #"{"mergingList":[{"value":"b"}]}"#,
+            "map: map[value:b] does not contain declared merge key: name", 500
+        ),
         (
             #"{"mergingList":[{"name":1},{"name":3},{"name":2}]}"#,
             #"{"$setElementOrder/mergingList":[{"name":1},{"name":2},{"name":3}],"mergingList":[{"name":3,"value":3},{"name":1,"value":1}]}"#,
-            "The order in patch list:\n[map[name:3 value:3] map[name:1 value:1]]\n doesn't match $setElementOrder list:\n[map[name:1] map[name:2] map[name:3]]\n", 500
+            "The order in patch list:\n[map[name:3 value:3] map[name:1 value:1]]\n doesn't match $setElementOrder list:\n[map[name:1] map[name:2] map[name:3]]\n",
+            500
         ),
         (#"{"a":1}"#, #"{"a":{"$patch":"explode"}}"#, "unknown patch type: explode in map: map[$patch:explode]", 500),
-        (#"{"mergingList":[{"name":1}]}"#, #"{"mergingList":[{"name":1,"$patch":"merge"}]}"#, "merging lists cannot yet be specified in the patch", 500),
+        (
+            #"{"mergingList":[{"name":1}]}"#, #"{"mergingList":[{"name":1,"$patch":"merge"}]}"#,
+            "merging lists cannot yet be specified in the patch", 500
+        ),
         (#"{"a":1}"#, #"{"$retainKeys":["a"],"b":2}"#, "invalid patch format of retainKeys", 400),
         (#"{"a":1}"#, #"{"$retainKeys":"a"}"#, "invalid patch format of retainKeys", 400),
         (#"{"a":[1]}"#, #"{"$deleteFromPrimitiveList/a":5}"#, "invalid patch format of primitive list", 400),

@@ -49,7 +49,8 @@ struct APISemanticsTests {
         let list = try await json(cluster, "get", "--raw", collection)
         let start = try #require(list[path: ["metadata", "resourceVersion"]]?.stringValue)
         for phase in ["Pending", "Running", "Succeeded"] {
-            try await cluster.kubectlOK("patch", "tj", "credit-default-gbdt", "--subresource=status", "--type=merge", "-p", #"{"status":{"phase":"\#(phase)"}}"#)
+            try await cluster.kubectlOK(
+                "patch", "tj", "credit-default-gbdt", "--subresource=status", "--type=merge", "-p", #"{"status":{"phase":"\#(phase)"}}"#)
         }
         try await cluster.kubectlOK("delete", "tj", "credit-default-gbdt")
         // A change to another kind must not show up in this watch.
@@ -60,7 +61,8 @@ struct APISemanticsTests {
         #expect(seen.prefix(3).map(\.phase) == ["Pending", "Running", "Succeeded"])
         #expect(seen.map(\.rv) == seen.map(\.rv).sorted() && seen.allSatisfy { $0.rv > Int64(start)! })
 
-        let fromMiddle = try await cluster.kubectlOK("get", "--raw", "\(collection)?watch=true&resourceVersion=\(seen[1].rv)&timeoutSeconds=1")
+        let fromMiddle = try await cluster.kubectlOK(
+            "get", "--raw", "\(collection)?watch=true&resourceVersion=\(seen[1].rv)&timeoutSeconds=1")
         #expect(try events(fromMiddle).map(\.rv) == Array(seen.map(\.rv).dropFirst(2)))
     }
 
@@ -88,7 +90,8 @@ struct APISemanticsTests {
         try await first.kubectlOK("apply", "-f", root + "/crds/")
         try await first.kubectlOK("apply", "-f", root + "/examples/")
         let before = try await json(first, "get", "tj", "credit-default-gbdt", "-o", "json")
-        let beforeRV = Int64(try await json(first, "get", "--raw", collection)[path: ["metadata", "resourceVersion"]]?.stringValue ?? "") ?? 0
+        let beforeRV =
+            Int64(try await json(first, "get", "--raw", collection)[path: ["metadata", "resourceVersion"]]?.stringValue ?? "") ?? 0
         await first.stop()
 
         let second = try await DevClusterHarness.start(stateDirectory: state)

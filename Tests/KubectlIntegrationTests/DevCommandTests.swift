@@ -19,19 +19,27 @@ struct DevCommandTests {
         let env = ["KUBECACHEDIR": state + "-cache"]
 
         let (first, kubeconfig) = try await startDev(binary, state: state)
-        let created = try await CommandRunner.run(kubectl, ["--kubeconfig", kubeconfig, "create", "-f", "-"], environment: env,
+        let created = try await CommandRunner.run(
+            kubectl, ["--kubeconfig", kubeconfig, "create", "-f", "-"], environment: env,
             stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept}\ndata: {k: v}\n")
         #expect(created.succeeded, "\(created)")
-        let rv1 = try await CommandRunner.run(kubectl, ["--kubeconfig", kubeconfig, "get", "cm", "kept", "-o", "jsonpath={.metadata.resourceVersion}"], environment: env)
+        let rv1 = try await CommandRunner.run(
+            kubectl, ["--kubeconfig", kubeconfig, "get", "cm", "kept", "-o", "jsonpath={.metadata.resourceVersion}"], environment: env)
         first.signal(SIGTERM)
         let exit = try await first.wait(timeout: .seconds(20))
         #expect(exit.status == 0, "trainyard dev did not stop cleanly on SIGTERM: \(exit)")
 
         let (second, _) = try await startDev(binary, state: state)
         defer { second.terminate() }
-        let data = try await CommandRunner.run(kubectl, ["--kubeconfig", kubeconfig, "get", "cm", "kept", "-o", "jsonpath={.data.k}"], environment: env)
+        let data = try await CommandRunner.run(
+            kubectl, ["--kubeconfig", kubeconfig, "get", "cm", "kept", "-o", "jsonpath={.data.k}"], environment: env)
         #expect(data.stdout == "v", "\(data)")
-        let patched = try await CommandRunner.run(kubectl, ["--kubeconfig", kubeconfig, "patch", "cm", "kept", "--type=merge", "-p", #"{"data":{"k":"w"}}"#, "-o", "jsonpath={.metadata.resourceVersion}"], environment: env)
+        let patched = try await CommandRunner.run(
+            kubectl,
+            [
+                "--kubeconfig", kubeconfig, "patch", "cm", "kept", "--type=merge", "-p", #"{"data":{"k":"w"}}"#, "-o",
+                "jsonpath={.metadata.resourceVersion}",
+            ], environment: env)
         #expect((Int(patched.stdout) ?? 0) > (Int(rv1.stdout) ?? Int.max), "resourceVersion \(rv1.stdout) -> \(patched.stdout)")
     }
 }

@@ -35,14 +35,16 @@ struct KubectlApplyTests {
         #expect(configured.contains("modeldeployment.trainyard.dev/credit-default configured"), "\(configured)")
         #expect(try await cluster.kubectlOK("get", "md", "credit-default", "-o", "jsonpath={.spec.replicas}") == "4")
 
-        let ssa = try await cluster.kubectlOK("apply", "--server-side", "-f", root + "/examples/trainingjob.yaml", "-f", root + "/examples/batchprediction.yaml")
+        let ssa = try await cluster.kubectlOK(
+            "apply", "--server-side", "-f", root + "/examples/trainingjob.yaml", "-f", root + "/examples/batchprediction.yaml")
         #expect(ssa.components(separatedBy: "serverside-applied").count - 1 == 2, "\(ssa)")
         // The deployment's replicas now belong to client-side apply: server-side apply with the old value conflicts.
         let conflict = try await cluster.kubectl("apply", "--server-side", "-f", root + "/examples/modeldeployment.yaml")
         #expect(!conflict.succeeded)
         #expect(conflict.stderr.contains("conflict with \"kubectl-client-side-apply\""), "\(conflict)")
         #expect(conflict.stderr.contains(".spec.replicas"))
-        let forced = try await cluster.kubectlOK("apply", "--server-side", "--force-conflicts", "-f", root + "/examples/modeldeployment.yaml")
+        let forced = try await cluster.kubectlOK(
+            "apply", "--server-side", "--force-conflicts", "-f", root + "/examples/modeldeployment.yaml")
         #expect(forced.contains("serverside-applied"))
         #expect(try await cluster.kubectlOK("get", "md", "credit-default", "-o", "jsonpath={.spec.replicas}") == "2")
     }
@@ -65,9 +67,15 @@ struct KubectlApplyTests {
         defer { Task { await cluster.stop() } }
         try await cluster.kubectlOK("apply", "-f", root + "/crds/")
         let cases: [(String, String, String)] = [
-            ("bad enum", "model: {type: foo}\n  data: {source: /d.csv, target: y}", #"spec.model.type: Unsupported value: "foo": supported values: "gbdt", "logistic", "linear""#),
+            (
+                "bad enum", "model: {type: foo}\n  data: {source: /d.csv, target: y}",
+                #"spec.model.type: Unsupported value: "foo": supported values: "gbdt", "logistic", "linear""#
+            ),
             ("missing required", "model: {type: gbdt}", "spec.data: Required value"),
-            ("wrong type", "model: {type: gbdt}\n  data: {source: /d.csv, target: y, validationFraction: abc}", "spec.data.validationFraction in body must be of type number"),
+            (
+                "wrong type", "model: {type: gbdt}\n  data: {source: /d.csv, target: y, validationFraction: abc}",
+                "spec.data.validationFraction in body must be of type number"
+            ),
         ]
         for (label, spec, expected) in cases {
             let manifest = """
@@ -85,7 +93,9 @@ struct KubectlApplyTests {
         }
         let unknown = try await cluster.kubectl(
             "apply", "-f", "-",
-            stdin: "apiVersion: trainyard.dev/v1alpha1\nkind: TrainingJob\nmetadata: {name: bad}\nspec: {task: classification, colour: red, model: {type: gbdt}, data: {source: /d.csv, target: y}, register: {modelName: m}}\n")
+            stdin:
+                "apiVersion: trainyard.dev/v1alpha1\nkind: TrainingJob\nmetadata: {name: bad}\nspec: {task: classification, colour: red, model: {type: gbdt}, data: {source: /d.csv, target: y}, register: {modelName: m}}\n"
+        )
         #expect(!unknown.succeeded)
         #expect(unknown.stderr.contains(#"unknown field "spec.colour""#), "\(unknown)")
         #expect(try await cluster.kubectl("get", "tj", "bad").stderr.contains("NotFound"))

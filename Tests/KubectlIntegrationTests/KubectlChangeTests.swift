@@ -43,22 +43,27 @@ struct KubectlChangeTests {
         try await cluster.kubectlOK("patch", "tj", tj, "--type=merge", "-p", #"{"status":{"phase":"Failed"}}"#)
         #expect(try await cluster.kubectlOK("get", "tj", tj, "-o", "jsonpath={.status.phase}") == "Running")
 
-        let failedJSONPatch = try await cluster.kubectl("patch", "tj", tj, "--type=json", "-p", #"[{"op":"replace","path":"/spec/nothere/x","value":1}]"#)
+        let failedJSONPatch = try await cluster.kubectl(
+            "patch", "tj", tj, "--type=json", "-p", #"[{"op":"replace","path":"/spec/nothere/x","value":1}]"#)
         #expect(!failedJSONPatch.succeeded)
         let strategicOnCR = try await cluster.kubectl("patch", "tj", tj, "--type=strategic", "-p", #"{"spec":{"backoffLimit":1}}"#)
         #expect(strategicOnCR.stderr.contains("application/merge-patch+json"), "\(strategicOnCR)")
 
         try await cluster.kubectlOK("apply", "-f", "-", stdin: Self.deployment)
-        try await cluster.kubectlOK("patch", "deployment", "web", "--type=strategic", "-p",
+        try await cluster.kubectlOK(
+            "patch", "deployment", "web", "--type=strategic", "-p",
             #"{"spec":{"template":{"spec":{"containers":[{"name":"server","image":"server:2","env":[{"name":"B","value":"2"}]}]}}}}"#)
         let images = try await cluster.kubectlOK("get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[*].image}")
         #expect(images == "server:2 sidecar:1", "strategic merge must keep the other container: \(images)")
         let env = try await cluster.kubectlOK("get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[0].env[*].name}")
         #expect(Set(env.split(separator: " ")) == ["A", "B"], "\(env)")
         // Client-side apply of a Deployment sends a strategic merge patch built from kubectl's own types.
-        let reapplied = try await cluster.kubectlOK("apply", "-f", "-", stdin: Self.deployment.replacingOccurrences(of: "sidecar:1", with: "sidecar:2"))
+        let reapplied = try await cluster.kubectlOK(
+            "apply", "-f", "-", stdin: Self.deployment.replacingOccurrences(of: "sidecar:1", with: "sidecar:2"))
         #expect(reapplied.contains("configured"))
-        #expect(try await cluster.kubectlOK("get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[*].image}") == "server:1 sidecar:2")
+        #expect(
+            try await cluster.kubectlOK("get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[*].image}")
+                == "server:1 sidecar:2")
     }
 
     @Test func watchStreamsAChangeFromAnotherClient() async throws {
@@ -67,7 +72,8 @@ struct KubectlChangeTests {
         let watch = try cluster.kubectlInBackground("get", "tj", "-w")
         defer { watch.terminate() }
         try await watch.waitForOutput { $0.contains("credit-default-gbdt") }
-        try await cluster.kubectlOK("patch", "tj", "credit-default-gbdt", "--subresource=status", "--type=merge", "-p", #"{"status":{"phase":"Succeeded"}}"#)
+        try await cluster.kubectlOK(
+            "patch", "tj", "credit-default-gbdt", "--subresource=status", "--type=merge", "-p", #"{"status":{"phase":"Succeeded"}}"#)
         try await watch.waitForOutput { $0.contains("Succeeded") }
         #expect(watch.stdout.contains("PHASE"))
     }
@@ -79,8 +85,10 @@ struct KubectlChangeTests {
         try await Task.sleep(for: .milliseconds(800))
         #expect(wait.isRunning, "kubectl wait returned before the condition was set: \(wait.stdout) \(wait.stderr)")
         let written = ContinuousClock.now
-        try await cluster.kubectlOK("patch", "tj", "credit-default-gbdt", "--subresource=status", "--type=merge", "-p",
-            #"{"status":{"conditions":[{"type":"Succeeded","status":"True","reason":"Trained","message":"done","lastTransitionTime":"2026-11-23T10:00:00Z"}]}}"#)
+        try await cluster.kubectlOK(
+            "patch", "tj", "credit-default-gbdt", "--subresource=status", "--type=merge", "-p",
+            #"{"status":{"conditions":[{"type":"Succeeded","status":"True","reason":"Trained","message":"done","lastTransitionTime":"2026-11-23T10:00:00Z"}]}}"#
+        )
         let result = try await wait.wait(timeout: .seconds(30))
         #expect(result.succeeded, "\(result)")
         #expect(result.stdout.contains("condition met"))
@@ -90,11 +98,13 @@ struct KubectlChangeTests {
     @Test func finalizerKeepsAnObjectTerminatingUntilRemoved() async throws {
         let cluster = try await clusterWithExamples()
         defer { Task { await cluster.stop() } }
-        try await cluster.kubectlOK("patch", "tj", "credit-default-gbdt", "--type=merge", "-p", #"{"metadata":{"finalizers":["trainyard.dev/cleanup"]}}"#)
+        try await cluster.kubectlOK(
+            "patch", "tj", "credit-default-gbdt", "--type=merge", "-p", #"{"metadata":{"finalizers":["trainyard.dev/cleanup"]}}"#)
         try await cluster.kubectlOK("delete", "tj", "credit-default-gbdt", "--wait=false")
         let terminating = try await cluster.kubectlOK("get", "tj", "credit-default-gbdt", "-o", "jsonpath={.metadata.deletionTimestamp}")
         #expect(!terminating.isEmpty, "deletionTimestamp not set")
-        try await cluster.kubectlOK("patch", "tj", "credit-default-gbdt", "--type=json", "-p", #"[{"op":"remove","path":"/metadata/finalizers"}]"#)
+        try await cluster.kubectlOK(
+            "patch", "tj", "credit-default-gbdt", "--type=json", "-p", #"[{"op":"remove","path":"/metadata/finalizers"}]"#)
         let gone = try await cluster.kubectl("get", "tj", "credit-default-gbdt")
         #expect(gone.stderr.contains("NotFound"), "\(gone)")
     }
@@ -142,7 +152,10 @@ struct KubectlCreateTests {
         try await cluster.kubectlOK("-n", "team-a", "create", "deployment", "web", "--image=server:1", "--replicas=2")
         #expect(try await cluster.kubectlOK("-n", "team-a", "get", "configmap", "settings", "-o", "jsonpath={.data.mode}") == "fast")
         #expect(try await cluster.kubectlOK("-n", "team-a", "get", "secret", "s3", "-o", "jsonpath={.data.AWS_ACCESS_KEY_ID}") == "YWJj")
-        #expect(try await cluster.kubectlOK("-n", "team-a", "get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}") == "2 server:1")
+        #expect(
+            try await cluster.kubectlOK(
+                "-n", "team-a", "get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}")
+                == "2 server:1")
         try await cluster.kubectlOK("delete", "namespace", "team-a")
         let gone = try await cluster.kubectl("-n", "team-a", "get", "configmap", "settings")
         #expect(gone.stderr.contains("NotFound"), "namespace deletion left its contents: \(gone)")

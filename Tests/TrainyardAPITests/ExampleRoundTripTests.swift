@@ -39,11 +39,13 @@ private func decodingError<T: Decodable>(_ json: JSONValue, as type: T.Type) -> 
 
 @Suite("Examples and resource types")
 struct ExampleRoundTripTests {
-    @Test("every document in examples/ decodes by kind and encodes back unchanged", arguments: [
-        ("trainingjob.yaml", "TrainingJob"),
-        ("modeldeployment.yaml", "ModelDeployment"),
-        ("batchprediction.yaml", "BatchPrediction"),
-    ])
+    @Test(
+        "every document in examples/ decodes by kind and encodes back unchanged",
+        arguments: [
+            ("trainingjob.yaml", "TrainingJob"),
+            ("modeldeployment.yaml", "ModelDeployment"),
+            ("batchprediction.yaml", "BatchPrediction"),
+        ])
     func exampleRoundTrips(file: String, kind: String) throws {
         let documents = try example(file)
         #expect(!documents.isEmpty, "\(file) has no documents")
@@ -86,14 +88,16 @@ struct ExampleRoundTripTests {
         #expect(encoded[path: ["spec", "resources", "requests", "cpu"]] == .string("2"))
     }
 
-    @Test("ParamValue encodes each case as the JSON type it came from", arguments: [
-        ("\"binary\"", ParamValue.string("binary")),
-        ("\"0.1\"", ParamValue.string("0.1")),
-        ("6", ParamValue.int(6)),
-        ("-3", ParamValue.int(-3)),
-        ("0.05", ParamValue.double(0.05)),
-        ("1e-3", ParamValue.double(0.001)),
-    ])
+    @Test(
+        "ParamValue encodes each case as the JSON type it came from",
+        arguments: [
+            ("\"binary\"", ParamValue.string("binary")),
+            ("\"0.1\"", ParamValue.string("0.1")),
+            ("6", ParamValue.int(6)),
+            ("-3", ParamValue.int(-3)),
+            ("0.05", ParamValue.double(0.05)),
+            ("1e-3", ParamValue.double(0.001)),
+        ])
     func paramValueRoundTrips(text: String, expected: ParamValue) throws {
         let json = try JSONValue.parse(text)
         let value = try json.decode(as: ParamValue.self)
@@ -101,25 +105,29 @@ struct ExampleRoundTripTests {
         #expect(try JSONValue(encoding: value).typeName == json.typeName)
     }
 
-    @Test("ParamValue refuses values that are neither a string nor a number", arguments: [
-        ("true", "Invalid value: must be a string or a number"),
-        ("null", "Invalid value: must be a string or a number"),
-        ("[1]", "Invalid value: must be a string or a number"),
-        ("{\"a\":1}", "Invalid value: must be a string or a number"),
-    ])
+    @Test(
+        "ParamValue refuses values that are neither a string nor a number",
+        arguments: [
+            ("true", "Invalid value: must be a string or a number"),
+            ("null", "Invalid value: must be a string or a number"),
+            ("[1]", "Invalid value: must be a string or a number"),
+            ("{\"a\":1}", "Invalid value: must be a string or a number"),
+        ])
     func paramValueRejects(text: String, message: String) throws {
         let json = try JSONValue.parse("{\"spec\":{\"model\":{\"type\":\"gbdt\",\"params\":{\"depth\":\(text)}}}}")
         let error = try #require(decodingError(json["spec"]!["model"]!, as: ModelSpec.self))
         #expect(error.fieldDescription == "params.depth: \(message)")
     }
 
-    @Test("Quantity keeps integers and strings, refuses fractions and booleans", arguments: [
-        ("\"500m\"", Quantity.string("500m") as Quantity?),
-        ("4", Quantity.int(4)),
-        ("\"4Gi\"", Quantity.string("4Gi")),
-        ("0.5", nil),
-        ("true", nil),
-    ])
+    @Test(
+        "Quantity keeps integers and strings, refuses fractions and booleans",
+        arguments: [
+            ("\"500m\"", Quantity.string("500m") as Quantity?),
+            ("4", Quantity.int(4)),
+            ("\"4Gi\"", Quantity.string("4Gi")),
+            ("0.5", nil),
+            ("true", nil),
+        ])
     func quantityDecoding(text: String, expected: Quantity?) throws {
         let json = try JSONValue.parse(text)
         if let expected {
@@ -132,22 +140,38 @@ struct ExampleRoundTripTests {
         }
     }
 
-    @Test("a wrong enum value fails with the field's path and the supported values", arguments: [
-        ("trainingjob.yaml", ["spec", "task"], "regresion",
-         "spec.task: Unsupported value: \"regresion\": supported values: \"classification\", \"regression\""),
-        ("trainingjob.yaml", ["spec", "model", "type"], "xgboost",
-         "spec.model.type: Unsupported value: \"xgboost\": supported values: \"gbdt\", \"logistic\", \"linear\""),
-        ("trainingjob.yaml", ["spec", "data", "format"], "parquet",
-         "spec.data.format: Unsupported value: \"parquet\": supported values: \"csv\""),
-        ("trainingjob.yaml", ["spec", "register", "promotion", "mode"], "maximize",
-         "spec.register.promotion.mode: Unsupported value: \"maximize\": supported values: \"max\", \"min\""),
-        ("trainingjob.yaml", ["spec", "tuning", "searchSpace", "learningRate", "scale"], "ln",
-         "spec.tuning.searchSpace.learningRate.scale: Unsupported value: \"ln\": supported values: \"linear\", \"log\""),
-        ("batchprediction.yaml", ["spec", "drift", "retrain", "task"], "ranking",
-         "spec.drift.retrain.task: Unsupported value: \"ranking\": supported values: \"classification\", \"regression\""),
-        ("batchprediction.yaml", ["status", "phase"], "Done",
-         "status.phase: Unsupported value: \"Done\": supported values: \"Pending\", \"Running\", \"Succeeded\", \"Failed\""),
-    ])
+    @Test(
+        "a wrong enum value fails with the field's path and the supported values",
+        arguments: [
+            (
+                "trainingjob.yaml", ["spec", "task"], "regresion",
+                "spec.task: Unsupported value: \"regresion\": supported values: \"classification\", \"regression\""
+            ),
+            (
+                "trainingjob.yaml", ["spec", "model", "type"], "xgboost",
+                "spec.model.type: Unsupported value: \"xgboost\": supported values: \"gbdt\", \"logistic\", \"linear\""
+            ),
+            (
+                "trainingjob.yaml", ["spec", "data", "format"], "parquet",
+                "spec.data.format: Unsupported value: \"parquet\": supported values: \"csv\""
+            ),
+            (
+                "trainingjob.yaml", ["spec", "register", "promotion", "mode"], "maximize",
+                "spec.register.promotion.mode: Unsupported value: \"maximize\": supported values: \"max\", \"min\""
+            ),
+            (
+                "trainingjob.yaml", ["spec", "tuning", "searchSpace", "learningRate", "scale"], "ln",
+                "spec.tuning.searchSpace.learningRate.scale: Unsupported value: \"ln\": supported values: \"linear\", \"log\""
+            ),
+            (
+                "batchprediction.yaml", ["spec", "drift", "retrain", "task"], "ranking",
+                "spec.drift.retrain.task: Unsupported value: \"ranking\": supported values: \"classification\", \"regression\""
+            ),
+            (
+                "batchprediction.yaml", ["status", "phase"], "Done",
+                "status.phase: Unsupported value: \"Done\": supported values: \"Pending\", \"Running\", \"Succeeded\", \"Failed\""
+            ),
+        ])
     func wrongEnumValueNamesTheField(file: String, path: [String], value: String, message: String) throws {
         var document = try #require(try example(file).first)
         document[path: path] = .string(value)
@@ -166,27 +190,37 @@ struct ExampleRoundTripTests {
     }
 
     static let malformedManifests: [Mutation] = [
-        Mutation(file: "trainingjob.yaml", path: ["spec", "data", "target"], value: nil,
-                 message: "spec.data.target: Required value"),
+        Mutation(
+            file: "trainingjob.yaml", path: ["spec", "data", "target"], value: nil,
+            message: "spec.data.target: Required value"),
         Mutation(file: "trainingjob.yaml", path: ["spec", "model"], value: nil, message: "spec.model: Required value"),
-        Mutation(file: "trainingjob.yaml", path: ["spec", "backoffLimit"], value: .string("two"),
-                 message: "spec.backoffLimit: Invalid value: must be of type integer"),
-        Mutation(file: "trainingjob.yaml", path: ["spec", "data", "validationFraction"], value: .string("0.2"),
-                 message: "spec.data.validationFraction: Invalid value: must be of type number"),
-        Mutation(file: "trainingjob.yaml", path: ["spec", "suspend"], value: .int(1),
-                 message: "spec.suspend: Invalid value: must be of type boolean"),
-        Mutation(file: "trainingjob.yaml", path: ["spec", "model", "params", "maxDepth"], value: .bool(true),
-                 message: "spec.model.params.maxDepth: Invalid value: must be a string or a number"),
-        Mutation(file: "modeldeployment.yaml", path: ["spec", "model", "name"], value: nil,
-                 message: "spec.model.name: Required value"),
-        Mutation(file: "modeldeployment.yaml", path: ["spec", "replicas"], value: .string("2"),
-                 message: "spec.replicas: Invalid value: must be of type integer"),
-        Mutation(file: "modeldeployment.yaml", path: ["spec", "tolerations"], value: .object(["key": .int(3)]),
-                 message: "spec.tolerations: Invalid value: must be of type array"),
-        Mutation(file: "modeldeployment.yaml", path: ["kind"], value: .string("ModelDeploy"),
-                 message: "kind: no matches for kind \"ModelDeploy\" in version \"trainyard.dev/v1alpha1\""),
-        Mutation(file: "modeldeployment.yaml", path: ["apiVersion"], value: .string("trainyard.dev/v1"),
-                 message: "apiVersion: Unsupported value: \"trainyard.dev/v1\": supported values: \"trainyard.dev/v1alpha1\""),
+        Mutation(
+            file: "trainingjob.yaml", path: ["spec", "backoffLimit"], value: .string("two"),
+            message: "spec.backoffLimit: Invalid value: must be of type integer"),
+        Mutation(
+            file: "trainingjob.yaml", path: ["spec", "data", "validationFraction"], value: .string("0.2"),
+            message: "spec.data.validationFraction: Invalid value: must be of type number"),
+        Mutation(
+            file: "trainingjob.yaml", path: ["spec", "suspend"], value: .int(1),
+            message: "spec.suspend: Invalid value: must be of type boolean"),
+        Mutation(
+            file: "trainingjob.yaml", path: ["spec", "model", "params", "maxDepth"], value: .bool(true),
+            message: "spec.model.params.maxDepth: Invalid value: must be a string or a number"),
+        Mutation(
+            file: "modeldeployment.yaml", path: ["spec", "model", "name"], value: nil,
+            message: "spec.model.name: Required value"),
+        Mutation(
+            file: "modeldeployment.yaml", path: ["spec", "replicas"], value: .string("2"),
+            message: "spec.replicas: Invalid value: must be of type integer"),
+        Mutation(
+            file: "modeldeployment.yaml", path: ["spec", "tolerations"], value: .object(["key": .int(3)]),
+            message: "spec.tolerations: Invalid value: must be of type array"),
+        Mutation(
+            file: "modeldeployment.yaml", path: ["kind"], value: .string("ModelDeploy"),
+            message: "kind: no matches for kind \"ModelDeploy\" in version \"trainyard.dev/v1alpha1\""),
+        Mutation(
+            file: "modeldeployment.yaml", path: ["apiVersion"], value: .string("trainyard.dev/v1"),
+            message: "apiVersion: Unsupported value: \"trainyard.dev/v1\": supported values: \"trainyard.dev/v1alpha1\""),
         Mutation(file: "batchprediction.yaml", path: ["spec", "output"], value: nil, message: "spec.output: Required value"),
     ]
 
@@ -241,8 +275,10 @@ struct ExampleRoundTripTests {
             (ModelDeployment.kind, ModelDeployment.plural, ModelDeployment.shortName),
             (BatchPrediction.kind, BatchPrediction.plural, BatchPrediction.shortName),
         ] {
-            let crd = try #require(try TrainyardTesting.loadYAMLDocuments(
-                TrainyardTesting.repositoryRoot + "/crds/trainyard.dev_\(plural).yaml").first)
+            let crd = try #require(
+                try TrainyardTesting.loadYAMLDocuments(
+                    TrainyardTesting.repositoryRoot + "/crds/trainyard.dev_\(plural).yaml"
+                ).first)
             #expect(crd[path: ["spec", "group"]] == .string(TrainingJob.group))
             #expect(crd[path: ["spec", "names", "kind"]] == .string(type))
             #expect(crd[path: ["spec", "names", "shortNames"]] == .array([.string(shortName)]))
@@ -251,8 +287,9 @@ struct ExampleRoundTripTests {
         func enumValues(_ plural: String, _ path: [String]) throws -> [String] {
             var node = try crdSchema(plural)
             for key in path {
-                node = try #require(key == "[*]" ? node["additionalProperties"] : node[path: ["properties", key]],
-                                    "\(plural): no \(key) in \(path)")
+                node = try #require(
+                    key == "[*]" ? node["additionalProperties"] : node[path: ["properties", key]],
+                    "\(plural): no \(key) in \(path)")
             }
             return try #require(node["enum"]?.arrayValue).compactMap(\.stringValue)
         }
@@ -272,13 +309,17 @@ struct ExampleRoundTripTests {
         #expect(try enumValues(bp, ["spec", "drift", "retrain", "task"]) == raw(TrainingTask.self))
     }
 
-    @Test("every field of each CRD schema is a field of the Swift type", arguments: [
-        "trainingjobs", "modeldeployments", "batchpredictions",
-    ])
+    @Test(
+        "every field of each CRD schema is a field of the Swift type",
+        arguments: [
+            "trainingjobs", "modeldeployments", "batchpredictions",
+        ])
     func swiftTypesCoverTheSchema(plural: String) throws {
         var document = try Self.sample(of: try crdSchema(plural))
-        let kinds = ["trainingjobs": TrainingJob.kind, "modeldeployments": ModelDeployment.kind,
-                     "batchpredictions": BatchPrediction.kind]
+        let kinds = [
+            "trainingjobs": TrainingJob.kind, "modeldeployments": ModelDeployment.kind,
+            "batchpredictions": BatchPrediction.kind,
+        ]
         document["apiVersion"] = .string(TrainingJob.groupVersion)
         document["kind"] = .string(try #require(kinds[plural]))
         #expect(document[path: ["status", "conditions"]]?[0]?["status"] == "True", "the sample fills status too")
@@ -318,10 +359,12 @@ struct ExampleRoundTripTests {
         }
     }
 
-    @Test("ModelReference names the MLflow model URI", arguments: [
-        (ModelReference(name: "iris", alias: "champion"), "models:/iris@champion"),
-        (ModelReference(name: "iris", version: 3), "models:/iris/3"),
-    ])
+    @Test(
+        "ModelReference names the MLflow model URI",
+        arguments: [
+            (ModelReference(name: "iris", alias: "champion"), "models:/iris@champion"),
+            (ModelReference(name: "iris", version: 3), "models:/iris/3"),
+        ])
     func modelURI(reference: ModelReference, uri: String) {
         #expect(reference.uri == uri)
     }

@@ -75,25 +75,28 @@ enum ManagedFields {
     static func encode(_ entries: [ManagedFieldsEntry]) -> JSONValue {
         let kept = entries.filter { !$0.fields.isEmpty }
         if kept.isEmpty { return .null }
-        return .array(kept.map { e in
-            var fieldsV1: JSONValue = [:]
-            for path in e.fields {
-                fieldsV1[path: path.map { "f:" + $0 }] = [:]
-            }
-            var json: JSONValue = [
-                "manager": .string(e.manager), "operation": .string(e.operation), "apiVersion": .string(e.apiVersion),
-                "time": .string(e.time), "fieldsType": "FieldsV1", "fieldsV1": fieldsV1,
-            ]
-            if let sub = e.subresource { json["subresource"] = .string(sub) }
-            return json
-        })
+        return .array(
+            kept.map { e in
+                var fieldsV1: JSONValue = [:]
+                for path in e.fields {
+                    fieldsV1[path: path.map { "f:" + $0 }] = [:]
+                }
+                var json: JSONValue = [
+                    "manager": .string(e.manager), "operation": .string(e.operation), "apiVersion": .string(e.apiVersion),
+                    "time": .string(e.time), "fieldsType": "FieldsV1", "fieldsV1": fieldsV1,
+                ]
+                if let sub = e.subresource { json["subresource"] = .string(sub) }
+                return json
+            })
     }
 
     // MARK: Updates
 
     /// Records an ordinary write: the manager now owns every field it changed (or, on create,
     /// every field), and other managers lose the fields whose values changed under them.
-    static func recordUpdate(new: JSONValue, old: JSONValue?, manager: String, apiVersion: String, subresource: String?, time: String) -> JSONValue {
+    static func recordUpdate(new: JSONValue, old: JSONValue?, manager: String, apiVersion: String, subresource: String?, time: String)
+        -> JSONValue
+    {
         var entries = decode(old)
         let newPaths = paths(new, subresource: subresource)
         let changed: Set<[String]>
@@ -112,7 +115,8 @@ enum ManagedFields {
             unchanged[path: ["metadata", "managedFields"]] = old?[path: ["metadata", "managedFields"]]
             return unchanged
         }
-        for i in entries.indices where !(entries[i].manager == manager && entries[i].operation == "Update" && entries[i].subresource == subresource) {
+        for i in entries.indices
+        where !(entries[i].manager == manager && entries[i].operation == "Update" && entries[i].subresource == subresource) {
             entries[i].fields.subtract(changed)
         }
         let owned = changed.filter { new[path: $0] != nil }
@@ -121,7 +125,9 @@ enum ManagedFields {
             entries[i].time = time
             entries[i].apiVersion = apiVersion
         } else {
-            entries.append(ManagedFieldsEntry(manager: manager, operation: "Update", apiVersion: apiVersion, time: time, subresource: subresource, fields: owned))
+            entries.append(
+                ManagedFieldsEntry(
+                    manager: manager, operation: "Update", apiVersion: apiVersion, time: time, subresource: subresource, fields: owned))
         }
         var result = new
         result[path: ["metadata", "managedFields"]] = encode(entries)
@@ -157,7 +163,9 @@ enum ManagedFields {
         let mine = entries.firstIndex { $0.manager == manager && $0.operation == "Apply" && $0.subresource == subresource }
         let previouslyApplied = mine.map { entries[$0].fields } ?? []
         var result = base
-        let ownedByOthers = entries.enumerated().filter { $0.offset != mine }.reduce(into: Set<[String]>()) { $0.formUnion($1.element.fields) }
+        let ownedByOthers = entries.enumerated().filter { $0.offset != mine }.reduce(into: Set<[String]>()) {
+            $0.formUnion($1.element.fields)
+        }
         for path in previouslyApplied.subtracting(appliedPaths) where !ownedByOthers.contains(path) {
             result = removing(path, from: result)
         }
@@ -181,7 +189,10 @@ enum ManagedFields {
             entries[mine].time = time
             entries[mine].apiVersion = apiVersion
         } else {
-            entries.append(ManagedFieldsEntry(manager: manager, operation: "Apply", apiVersion: apiVersion, time: time, subresource: subresource, fields: appliedPaths))
+            entries.append(
+                ManagedFieldsEntry(
+                    manager: manager, operation: "Apply", apiVersion: apiVersion, time: time, subresource: subresource, fields: appliedPaths
+                ))
         }
         return ApplyResult(object: result, entries: entries.filter { !$0.fields.isEmpty })
     }
@@ -199,10 +210,15 @@ enum ManagedFields {
                 if grouped[key] == nil { order.append(key) }
                 grouped[key, default: []].append("- " + dotted(c.path))
             }
-            message = "Apply failed with \(conflicts.count) conflicts: " + order.map { ([$0] + grouped[$0]!).joined(separator: "\n") }.joined(separator: "\n")
+            message =
+                "Apply failed with \(conflicts.count) conflicts: "
+                + order.map { ([$0] + grouped[$0]!).joined(separator: "\n") }.joined(separator: "\n")
         }
         let causes: [JSONValue] = conflicts.map { c in
-            ["reason": "FieldManagerConflict", "message": .string("conflict with \"\(c.manager)\" using \(c.apiVersion)"), "field": .string(dotted(c.path))]
+            [
+                "reason": "FieldManagerConflict", "message": .string("conflict with \"\(c.manager)\" using \(c.apiVersion)"),
+                "field": .string(dotted(c.path)),
+            ]
         }
         return APIError(code: 409, reason: "Conflict", message: message, details: ["causes": .array(causes)])
     }

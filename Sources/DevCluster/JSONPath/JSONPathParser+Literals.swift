@@ -58,7 +58,8 @@ extension JSONPathParser {
                     index += 1
                 }
                 guard let scalar = Unicode.Scalar(code) else {
-                    throw fail("unquote string error invalid syntax: \\u\(String(code, radix: 16)) is not a character",
+                    throw fail(
+                        "unquote string error invalid syntax: \\u\(String(code, radix: 16)) is not a character",
                         at: reportOffset ?? start)
                 }
                 out.unicodeScalars.append(scalar)

@@ -110,7 +110,9 @@ public enum JSONPatch {
             case .success(let f): from = f
             case .failure(let message): throw .unprocessable("move operation failed to decode from: \(message)")
             }
-            let moved = try remove(at: from, in: &document, missingPrefix: "move operation does not apply: doc is missing from path: \(from)") {
+            let moved = try remove(
+                at: from, in: &document, missingPrefix: "move operation does not apply: doc is missing from path: \(from)"
+            ) {
                 (message: String) in "error in move for path: '\(lastToken(of: from))': \(message)"
             }
             let path: String
@@ -125,7 +127,8 @@ public enum JSONPatch {
             case .success(let f): from = f
             case .failure(let message): throw .unprocessable("copy operation failed to decode from: \(message)")
             }
-            let copied = try get(at: from, in: document, missingPrefix: "copy operation does not apply: doc is missing from path: \(from)") {
+            let copied = try get(at: from, in: document, missingPrefix: "copy operation does not apply: doc is missing from path: \(from)")
+            {
                 (message: String) in "error in copy for from: '\(from)': \(message)"
             }
             guard case .success(let path) = pathField(operation) else {

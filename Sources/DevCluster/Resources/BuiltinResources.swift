@@ -4,7 +4,9 @@ enum BuiltinResources {
         ResourceInfo(
             group: "", version: "v1", resource: "namespaces", singular: "namespace", kind: "Namespace",
             namespaced: false, shortNames: ["ns"], hasStatusSubresource: true,
-            printerColumns: [PrinterColumn(name: "Status", type: "string", description: "The namespace's phase.", jsonPath: ".status.phase")]
+            printerColumns: [
+                PrinterColumn(name: "Status", type: "string", description: "The namespace's phase.", jsonPath: ".status.phase")
+            ]
         ),
         ResourceInfo(
             group: "", version: "v1", resource: "pods", singular: "pod", kind: "Pod", namespaced: true,
@@ -23,12 +25,16 @@ enum BuiltinResources {
                 PrinterColumn(name: "Cluster-IP", type: "string", jsonPath: ".spec.clusterIP"),
             ]
         ),
-        ResourceInfo(group: "", version: "v1", resource: "configmaps", singular: "configmap", kind: "ConfigMap", namespaced: true, shortNames: ["cm"]),
+        ResourceInfo(
+            group: "", version: "v1", resource: "configmaps", singular: "configmap", kind: "ConfigMap", namespaced: true, shortNames: ["cm"]
+        ),
         ResourceInfo(
             group: "", version: "v1", resource: "secrets", singular: "secret", kind: "Secret", namespaced: true,
             printerColumns: [PrinterColumn(name: "Type", type: "string", jsonPath: ".type")]
         ),
-        ResourceInfo(group: "", version: "v1", resource: "serviceaccounts", singular: "serviceaccount", kind: "ServiceAccount", namespaced: true, shortNames: ["sa"]),
+        ResourceInfo(
+            group: "", version: "v1", resource: "serviceaccounts", singular: "serviceaccount", kind: "ServiceAccount", namespaced: true,
+            shortNames: ["sa"]),
         ResourceInfo(
             group: "", version: "v1", resource: "events", singular: "event", kind: "Event", namespaced: true, shortNames: ["ev"],
             printerColumns: [

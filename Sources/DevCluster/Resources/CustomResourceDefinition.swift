@@ -59,16 +59,25 @@ enum CustomResourceDefinition {
             errors.append(FieldError(.required, field: "spec.names.kind", detail: ""))
         }
         if !group.isEmpty, !plural.isEmpty, name != "\(plural).\(group)" {
-            errors.append(FieldError(.invalid, field: "metadata.name", badValue: .string(name), detail: "must be spec.names.plural+\".\"+spec.group"))
+            errors.append(
+                FieldError(.invalid, field: "metadata.name", badValue: .string(name), detail: "must be spec.names.plural+\".\"+spec.group"))
         }
         if let scope = spec["scope"]?.stringValue, scope != "Namespaced", scope != "Cluster" {
-            errors.append(FieldError(.notSupported, field: "spec.scope", badValue: .string(scope), detail: "supported values: \"Cluster\", \"Namespaced\""))
+            errors.append(
+                FieldError(
+                    .notSupported, field: "spec.scope", badValue: .string(scope), detail: "supported values: \"Cluster\", \"Namespaced\""))
         }
         let versions = spec["versions"]?.arrayValue ?? []
         if versions.isEmpty {
-            errors.append(FieldError(.invalid, field: "spec.versions", badValue: .array([]), detail: "must have exactly one version marked as storage version"))
+            errors.append(
+                FieldError(
+                    .invalid, field: "spec.versions", badValue: .array([]),
+                    detail: "must have exactly one version marked as storage version"))
         } else if versions.filter({ $0["storage"]?.boolValue == true }).count != 1 {
-            errors.append(FieldError(.invalid, field: "spec.versions", badValue: .array(versions), detail: "must have exactly one version marked as storage version"))
+            errors.append(
+                FieldError(
+                    .invalid, field: "spec.versions", badValue: .array(versions),
+                    detail: "must have exactly one version marked as storage version"))
         }
         for (i, version) in versions.enumerated() {
             guard let schema = version[path: ["schema", "openAPIV3Schema"]] else { continue }
@@ -85,7 +94,10 @@ enum CustomResourceDefinition {
     static func establishedStatus(for crd: JSONValue, at time: String) -> JSONValue {
         var status = crd["status"] ?? [:]
         let condition: (String, String, String) -> JSONValue = { type, reason, message in
-            ["type": .string(type), "status": "True", "reason": .string(reason), "message": .string(message), "lastTransitionTime": .string(time)]
+            [
+                "type": .string(type), "status": "True", "reason": .string(reason), "message": .string(message),
+                "lastTransitionTime": .string(time),
+            ]
         }
         let existing = status["conditions"]?.arrayValue ?? []
         if existing.first(where: { $0["type"]?.stringValue == "Established" })?["status"]?.stringValue != "True" {
@@ -95,7 +107,9 @@ enum CustomResourceDefinition {
             ]
         }
         status["acceptedNames"] = crd[path: ["spec", "names"]] ?? [:]
-        let storage = (crd[path: ["spec", "versions"]]?.arrayValue ?? []).filter { $0["storage"]?.boolValue == true }.compactMap { $0["name"] }
+        let storage = (crd[path: ["spec", "versions"]]?.arrayValue ?? []).filter { $0["storage"]?.boolValue == true }.compactMap {
+            $0["name"]
+        }
         var stored = status["storedVersions"]?.arrayValue ?? []
         for v in storage where !stored.contains(v) { stored.append(v) }
         status["storedVersions"] = .array(stored)

@@ -49,7 +49,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     static func conflict(_ resource: ResourceInfo, name: String) -> APIError {
         APIError(
             code: 409, reason: "Conflict",
-            message: "Operation cannot be fulfilled on \(resource.qualifiedResource) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again",
+            message:
+                "Operation cannot be fulfilled on \(resource.qualifiedResource) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again",
             details: details(resource, name: name))
     }
 

@@ -51,7 +51,8 @@ final class APIHandler: Sendable {
             return .json(status: 200, body: doc, warnings: [])
         case .resource(let group, let version, let name, let namespace, let objectName, let subresource):
             guard let r = store.read({ $0.resource(group: group, version: version, name: name) }) else { throw .pathNotFound }
-            return try resourceRequest(request, r, namespace: namespace, name: objectName, subresource: subresource, legacyWatch: info.legacyWatch)
+            return try resourceRequest(
+                request, r, namespace: namespace, name: objectName, subresource: subresource, legacyWatch: info.legacyWatch)
         case .unknown:
             throw .pathNotFound
         }
@@ -80,14 +81,18 @@ final class APIHandler: Sendable {
             guard name == nil, !(r.namespaced && namespace == nil) else { throw .methodNotAllowed(request.method) }
             let body = try decodeBody(request)
             let options = try writeOptions(request)
-            let result = try store.withState { (s: inout ClusterState) throws(APIError) in try s.create(r, namespace: ns, body: body, options: options) }
+            let result = try store.withState { (s: inout ClusterState) throws(APIError) in
+                try s.create(r, namespace: ns, body: body, options: options)
+            }
             return .json(status: 201, body: represent(request, r, single: result.object), warnings: result.warnings)
         case "PUT":
             guard let name else { throw .methodNotAllowed(request.method) }
             let body = try decodeBody(request)
             let options = try writeOptions(request)
             let result = try store.withState { (s: inout ClusterState) throws(APIError) in
-                try s.update(r, namespace: ns, name: name, body: body, subresource: subresource == "finalize" ? "finalize" : subresource, options: options)
+                try s.update(
+                    r, namespace: ns, name: name, body: body, subresource: subresource == "finalize" ? "finalize" : subresource,
+                    options: options)
             }
             return .json(status: 200, body: represent(request, r, single: result.object), warnings: result.warnings)
         case "PATCH":
@@ -107,14 +112,17 @@ final class APIHandler: Sendable {
                     message: "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch")
             }
             let result = try store.withState { (s: inout ClusterState) throws(APIError) in
-                try s.patch(r, namespace: ns, name: name, contentType: mediaType, body: request.body, subresource: subresource, options: options)
+                try s.patch(
+                    r, namespace: ns, name: name, contentType: mediaType, body: request.body, subresource: subresource, options: options)
             }
             return .json(status: result.created ? 201 : 200, body: represent(request, r, single: result.object), warnings: result.warnings)
         case "DELETE":
             let bodyJSON = request.body.isEmpty ? nil : try? JSONValue.parse(bytes: request.body)
             let options = try DeleteOptions(body: bodyJSON, query: query)
             guard let name else { return try deleteCollection(request, r, namespace: namespace, options: options) }
-            let (object, _) = try store.withState { (s: inout ClusterState) throws(APIError) in try s.delete(r, namespace: ns, name: name, options: options) }
+            let (object, _) = try store.withState { (s: inout ClusterState) throws(APIError) in
+                try s.delete(r, namespace: ns, name: name, options: options)
+            }
             return .json(status: 200, body: represent(request, r, single: object), warnings: [])
         default:
             throw .methodNotAllowed(request.method)
@@ -141,11 +149,15 @@ final class APIHandler: Sendable {
         if media == "application/cbor" {
             throw APIError(
                 code: 415, reason: "UnsupportedMediaType",
-                message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
+                message:
+                    "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"
+            )
         }
         do {
             let value = try JSONValue.parse(bytes: request.body)
-            guard value.objectValue != nil else { throw APIError.badRequest("the request body must be a JSON object, not \(value.typeName)") }
+            guard value.objectValue != nil else {
+                throw APIError.badRequest("the request body must be a JSON object, not \(value.typeName)")
+            }
             return value
         } catch let error as APIError {
             throw error
@@ -155,7 +167,8 @@ final class APIHandler: Sendable {
     }
 
     private func writeOptions(_ request: APIRequest) throws(APIError) -> WriteOptions {
-        var options = WriteOptions(fieldManager: request.query["fieldManager"].flatMap { $0.isEmpty ? nil : $0 } ?? request.defaultFieldManager)
+        var options = WriteOptions(
+            fieldManager: request.query["fieldManager"].flatMap { $0.isEmpty ? nil : $0 } ?? request.defaultFieldManager)
         if let dryRun = request.query["dryRun"] {
             guard dryRun == "All" else {
                 throw APIError(code: 400, reason: "BadRequest", message: "Invalid dry run value: \(dryRun): supported values: \"All\"")
@@ -263,22 +276,33 @@ final class APIHandler: Sendable {
         }
         switch request.representation {
         case .object:
-            return .json(status: 200, body: [
-                "kind": .string(r.listKind), "apiVersion": .string(r.groupVersion), "metadata": metadata, "items": .array(items),
-            ], warnings: [])
+            return .json(
+                status: 200,
+                body: [
+                    "kind": .string(r.listKind), "apiVersion": .string(r.groupVersion), "metadata": metadata, "items": .array(items),
+                ], warnings: [])
         case .partialMetadata(let apiVersion):
-            let partial: [JSONValue] = items.map { ["kind": "PartialObjectMetadata", "apiVersion": .string(apiVersion), "metadata": $0["metadata"] ?? [:]] }
-            return .json(status: 200, body: [
-                "kind": "PartialObjectMetadataList", "apiVersion": .string(apiVersion), "metadata": metadata, "items": .array(partial),
-            ], warnings: [])
+            let partial: [JSONValue] = items.map {
+                ["kind": "PartialObjectMetadata", "apiVersion": .string(apiVersion), "metadata": $0["metadata"] ?? [:]]
+            }
+            return .json(
+                status: 200,
+                body: [
+                    "kind": "PartialObjectMetadataList", "apiVersion": .string(apiVersion), "metadata": metadata, "items": .array(partial),
+                ], warnings: [])
         case .table(let apiVersion):
             var converter = TableConverter(resource: r, now: Date())
             converter.apiVersion = apiVersion
-            return .json(status: 200, body: converter.table(items, includeObject: request.query["includeObject"] ?? "Metadata", listMetadata: metadata), warnings: [])
+            return .json(
+                status: 200,
+                body: converter.table(items, includeObject: request.query["includeObject"] ?? "Metadata", listMetadata: metadata),
+                warnings: [])
         }
     }
 
-    private func deleteCollection(_ request: APIRequest, _ r: ResourceInfo, namespace: String?, options: DeleteOptions) throws(APIError) -> APIResponse {
+    private func deleteCollection(_ request: APIRequest, _ r: ResourceInfo, namespace: String?, options: DeleteOptions) throws(APIError)
+        -> APIResponse
+    {
         let selection = try selection(request, r, name: nil)
         let ns = r.namespaced ? namespace : nil
         let deleted = try store.withState { (s: inout ClusterState) throws(APIError) -> [JSONValue] in
@@ -290,10 +314,12 @@ final class APIHandler: Sendable {
             }
             return out
         }
-        return .json(status: 200, body: [
-            "kind": .string(r.listKind), "apiVersion": .string(r.groupVersion),
-            "metadata": ["resourceVersion": .string(String(store.resourceVersion))], "items": .array(deleted),
-        ], warnings: [])
+        return .json(
+            status: 200,
+            body: [
+                "kind": .string(r.listKind), "apiVersion": .string(r.groupVersion),
+                "metadata": ["resourceVersion": .string(String(store.resourceVersion))], "items": .array(deleted),
+            ], warnings: [])
     }
 
     // MARK: Watch
@@ -307,7 +333,9 @@ final class APIHandler: Sendable {
             guard query["allowWatchBookmarks"] == "true" else {
                 throw APIError(
                     code: 422, reason: "Invalid",
-                    message: "ListOptions.meta.k8s.io \"\" is invalid: allowWatchBookmarks: Required value: allowWatchBookmarks must be set to true when sendInitialEvents is set")
+                    message:
+                        "ListOptions.meta.k8s.io \"\" is invalid: allowWatchBookmarks: Required value: allowWatchBookmarks must be set to true when sendInitialEvents is set"
+                )
             }
             start = .initialEventsThenBookmark
         } else if rv.isEmpty || rv == "0" {
@@ -331,14 +359,16 @@ final class APIHandler: Sendable {
             continuation.yield(.event(type: "ERROR", object: error.status))
             continuation.yield(.end)
             continuation.finish()
-            return .watch(WatchPlan(
-                stream: stream, cancel: {}, requestBookmark: {}, resource: r, representation: .object,
-                includeObject: "Object", bookmarks: false, bookmarkInterval: bookmarkInterval, timeout: timeout))
+            return .watch(
+                WatchPlan(
+                    stream: stream, cancel: {}, requestBookmark: {}, resource: r, representation: .object,
+                    includeObject: "Object", bookmarks: false, bookmarkInterval: bookmarkInterval, timeout: timeout))
         }
-        return .watch(WatchPlan(
-            stream: registration.stream, cancel: registration.cancel, requestBookmark: registration.requestBookmark,
-            resource: r, representation: request.representation, includeObject: query["includeObject"] ?? "Metadata",
-            bookmarks: query["allowWatchBookmarks"] == "true", bookmarkInterval: bookmarkInterval, timeout: timeout))
+        return .watch(
+            WatchPlan(
+                stream: registration.stream, cancel: registration.cancel, requestBookmark: registration.requestBookmark,
+                resource: r, representation: request.representation, includeObject: query["includeObject"] ?? "Metadata",
+                bookmarks: query["allowWatchBookmarks"] == "true", bookmarkInterval: bookmarkInterval, timeout: timeout))
     }
 }
 

@@ -11,7 +11,10 @@ struct APIRequest: Sendable {
     var userAgent: String
     var body: [UInt8]
 
-    init(method: String, path: String, query: [String: String] = [:], accept: String = "application/json", contentType: String = "application/json", userAgent: String = "", body: [UInt8] = []) {
+    init(
+        method: String, path: String, query: [String: String] = [:], accept: String = "application/json",
+        contentType: String = "application/json", userAgent: String = "", body: [UInt8] = []
+    ) {
         self.method = method
         self.path = path
         self.query = query

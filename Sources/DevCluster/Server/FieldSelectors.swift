@@ -7,7 +7,10 @@ enum FieldSelectors {
         guard r.definedBy == nil else { return fields }
         switch (r.group, r.resource) {
         case ("", "pods"):
-            fields.formUnion(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"])
+            fields.formUnion([
+                "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase",
+                "status.podIP", "status.nominatedNodeName",
+            ])
         case ("", "events"):
             fields.formUnion([
                 "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
@@ -15,7 +18,9 @@ enum FieldSelectors {
                 "reportingComponent", "source", "type",
             ])
         case ("events.k8s.io", "events"):
-            fields.formUnion(["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "reason", "type", "reportingController"])
+            fields.formUnion([
+                "regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "reason", "type", "reportingController",
+            ])
         case ("", "secrets"):
             fields.insert("type")
         case ("", "namespaces"):
@@ -36,7 +41,9 @@ enum FieldSelectors {
         for field in supported(r) {
             let path = field.split(separator: ".").map(String.init)
             var value = object[path: path]
-            if r.resource == "events", r.group.isEmpty, field == "source" { value = object[path: ["source", "component"]] ?? object["reportingComponent"] }
+            if r.resource == "events", r.group.isEmpty, field == "source" {
+                value = object[path: ["source", "component"]] ?? object["reportingComponent"]
+            }
             if r.resource == "jobs", field == "status.successful" { value = object[path: ["status", "succeeded"]] }
             switch value {
             case .string(let s): out[field] = s

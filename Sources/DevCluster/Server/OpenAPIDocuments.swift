@@ -60,7 +60,8 @@ enum OpenAPIDocuments {
                 var o: JSONValue = [
                     "operationId": .string(action + r.kind), "x-kubernetes-action": .string(action),
                     "x-kubernetes-group-version-kind": gvk,
-                    "parameters": .array(params.map { ["name": .string($0), "in": "query", "schema": ["type": "string", "uniqueItems": true]] }),
+                    "parameters": .array(
+                        params.map { ["name": .string($0), "in": "query", "schema": ["type": "string", "uniqueItems": true]] }),
                     "responses": ["200": ["description": "OK", "content": ["application/json": ["schema": ref]]]],
                 ]
                 if let body {
@@ -94,7 +95,9 @@ enum OpenAPIDocuments {
                     "items": ["type": "array", "items": ref, "description": .string("List of \(r.resource).")],
                     "metadata": ["type": "object", "description": "Standard list metadata."],
                 ],
-                "x-kubernetes-group-version-kind": [["group": .string(r.group), "version": .string(r.version), "kind": .string(r.listKind)]],
+                "x-kubernetes-group-version-kind": [
+                    ["group": .string(r.group), "version": .string(r.version), "kind": .string(r.listKind)]
+                ],
             ]
         }
         return [
@@ -112,15 +115,22 @@ enum OpenAPIDocuments {
                 "type": "object",
                 "description": .string("\(r.kind) is a built-in kind the dev API server stores without a schema."),
                 "properties": [
-                    "spec": ["type": "object", "description": .string("Specification of the desired behavior of the \(r.kind)."), "x-kubernetes-preserve-unknown-fields": true],
-                    "status": ["type": "object", "description": .string("Most recently observed status of the \(r.kind)."), "x-kubernetes-preserve-unknown-fields": true],
+                    "spec": [
+                        "type": "object", "description": .string("Specification of the desired behavior of the \(r.kind)."),
+                        "x-kubernetes-preserve-unknown-fields": true,
+                    ],
+                    "status": [
+                        "type": "object", "description": .string("Most recently observed status of the \(r.kind)."),
+                        "x-kubernetes-preserve-unknown-fields": true,
+                    ],
                 ],
             ]
         }
         schema[path: ["properties", "apiVersion"]] = apiVersionSchema
         schema[path: ["properties", "kind"]] = kindFieldSchema
         schema[path: ["properties", "metadata"]] = [
-            "description": "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+            "description":
+                "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
             "allOf": [["$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"]],
         ]
         schema["x-kubernetes-group-version-kind"] = [gvk]
@@ -129,12 +139,14 @@ enum OpenAPIDocuments {
 
     static let apiVersionSchema: JSONValue = [
         "type": "string",
-        "description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+        "description":
+            "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
     ]
 
     static let kindFieldSchema: JSONValue = [
         "type": "string",
-        "description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+        "description":
+            "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
     ]
 
     static let objectMetaSchema: JSONValue = [
@@ -142,18 +154,58 @@ enum OpenAPIDocuments {
         "description": "ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.",
         "properties": [
             "name": ["type": "string", "description": "Name must be unique within a namespace. Cannot be updated."],
-            "generateName": ["type": "string", "description": "GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided."],
+            "generateName": [
+                "type": "string",
+                "description":
+                    "GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided.",
+            ],
             "namespace": ["type": "string", "description": "Namespace defines the space within which each name must be unique."],
-            "uid": ["type": "string", "description": "UID is the unique in time and space value for this object. Populated by the system. Read-only."],
-            "resourceVersion": ["type": "string", "description": "An opaque value that represents the internal version of this object, used for optimistic concurrency and watches. Populated by the system. Read-only."],
-            "generation": ["type": "integer", "format": "int64", "description": "A sequence number representing a specific generation of the desired state. Populated by the system. Read-only."],
-            "creationTimestamp": ["type": "string", "format": "date-time", "description": "Time at which this object was created. Populated by the system. Read-only."],
-            "deletionTimestamp": ["type": "string", "format": "date-time", "description": "Time at which this object will be deleted; set by the server when a graceful deletion is requested. Read-only."],
-            "labels": ["type": "object", "additionalProperties": ["type": "string", "default": ""], "description": "Map of string keys and values that can be used to organize and categorize (scope and select) objects."],
-            "annotations": ["type": "object", "additionalProperties": ["type": "string", "default": ""], "description": "Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata."],
-            "finalizers": ["type": "array", "items": ["type": "string", "default": ""], "description": "Must be empty before the object is deleted from the registry. Each entry is an identifier for the responsible component that will remove the entry from the list."],
-            "ownerReferences": ["type": "array", "items": ["type": "object", "x-kubernetes-preserve-unknown-fields": true], "description": "List of objects depended by this object. If ALL objects in the list have been deleted, this object will be garbage collected."],
-            "managedFields": ["type": "array", "items": ["type": "object", "x-kubernetes-preserve-unknown-fields": true], "description": "ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow."],
+            "uid": [
+                "type": "string",
+                "description": "UID is the unique in time and space value for this object. Populated by the system. Read-only.",
+            ],
+            "resourceVersion": [
+                "type": "string",
+                "description":
+                    "An opaque value that represents the internal version of this object, used for optimistic concurrency and watches. Populated by the system. Read-only.",
+            ],
+            "generation": [
+                "type": "integer", "format": "int64",
+                "description":
+                    "A sequence number representing a specific generation of the desired state. Populated by the system. Read-only.",
+            ],
+            "creationTimestamp": [
+                "type": "string", "format": "date-time",
+                "description": "Time at which this object was created. Populated by the system. Read-only.",
+            ],
+            "deletionTimestamp": [
+                "type": "string", "format": "date-time",
+                "description":
+                    "Time at which this object will be deleted; set by the server when a graceful deletion is requested. Read-only.",
+            ],
+            "labels": [
+                "type": "object", "additionalProperties": ["type": "string", "default": ""],
+                "description": "Map of string keys and values that can be used to organize and categorize (scope and select) objects.",
+            ],
+            "annotations": [
+                "type": "object", "additionalProperties": ["type": "string", "default": ""],
+                "description":
+                    "Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata.",
+            ],
+            "finalizers": [
+                "type": "array", "items": ["type": "string", "default": ""],
+                "description":
+                    "Must be empty before the object is deleted from the registry. Each entry is an identifier for the responsible component that will remove the entry from the list.",
+            ],
+            "ownerReferences": [
+                "type": "array", "items": ["type": "object", "x-kubernetes-preserve-unknown-fields": true],
+                "description":
+                    "List of objects depended by this object. If ALL objects in the list have been deleted, this object will be garbage collected.",
+            ],
+            "managedFields": [
+                "type": "array", "items": ["type": "object", "x-kubernetes-preserve-unknown-fields": true],
+                "description": "ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow.",
+            ],
         ],
     ]
 }

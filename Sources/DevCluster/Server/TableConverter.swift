@@ -22,16 +22,20 @@ struct TableConverter {
     }
 
     var columnDefinitions: JSONValue {
-        var defs: [JSONValue] = [[
-            "name": "Name", "type": "string", "format": "name", "priority": 0,
-            "description": "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
-        ]]
+        var defs: [JSONValue] = [
+            [
+                "name": "Name", "type": "string", "format": "name", "priority": 0,
+                "description":
+                    "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
+            ]
+        ]
         let custom = resource.definedBy != nil
         for c in columns {
             // As the apiextensions table convertor: a CRD's columns keep their declared type and
             // format, with a description naming the path when none is given; built-in printers
             // declare their Age column a plain string, the default convertor its date a date.
-            let description = c.description.isEmpty && custom
+            let description =
+                c.description.isEmpty && custom
                 ? "Custom resource definition column (in JSONPath format): \(c.jsonPath)" : c.description
             defs.append([
                 "name": .string(c.name), "type": .string(c.type == "date" && !custom && !usesDefaultConvertor ? "string" : c.type),

@@ -38,7 +38,12 @@ struct WatchWriter: Sendable {
                     if !plan.bookmarks && !initialEnd { continue }
                     var metadata: JSONValue = ["resourceVersion": .string(String(version))]
                     if initialEnd { metadata["annotations"] = ["k8s.io/initial-events-end": "true"] }
-                    line = ["type": "BOOKMARK", "object": ["kind": .string(plan.resource.kind), "apiVersion": .string(plan.resource.groupVersion), "metadata": metadata]]
+                    line = [
+                        "type": "BOOKMARK",
+                        "object": [
+                            "kind": .string(plan.resource.kind), "apiVersion": .string(plan.resource.groupVersion), "metadata": metadata,
+                        ],
+                    ]
                 }
                 try await writer.write(ByteBuffer(string: line.serialized() + "\n"))
             }
@@ -56,7 +61,9 @@ struct WatchWriter: Sendable {
         case .table(let apiVersion):
             var converter = TableConverter(resource: plan.resource, now: Date())
             converter.apiVersion = apiVersion
-            return converter.table([object], includeObject: plan.includeObject, listMetadata: ["resourceVersion": object[path: ["metadata", "resourceVersion"]] ?? ""])
+            return converter.table(
+                [object], includeObject: plan.includeObject,
+                listMetadata: ["resourceVersion": object[path: ["metadata", "resourceVersion"]] ?? ""])
         }
     }
 }

@@ -22,7 +22,9 @@ struct DeleteOptions: Sendable {
             guard let policy = PropagationPolicy(rawValue: p) else {
                 throw APIError(
                     code: 422, reason: "Invalid",
-                    message: "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"\(p)\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")
+                    message:
+                        "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"\(p)\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\""
+                )
             }
             propagation = policy
         } else if let orphan = body?["orphanDependents"]?.boolValue ?? query["orphanDependents"].map({ $0 == "true" }) {
@@ -39,19 +41,23 @@ extension ClusterState {
     /// Deletes an object: at once when nothing holds it, otherwise marks it Terminating
     /// (deletionTimestamp set) until its finalizers are removed. Returns the object's last state
     /// and whether it is gone.
-    mutating func delete(_ r: ResourceInfo, namespace: String, name: String, options: DeleteOptions) throws(APIError) -> (JSONValue, gone: Bool) {
+    mutating func delete(_ r: ResourceInfo, namespace: String, name: String, options: DeleteOptions) throws(APIError) -> (
+        JSONValue, gone: Bool
+    ) {
         let ref = ObjectRef(resource: r.storageKey, namespace: r.namespaced ? namespace : "", name: name)
         guard let object = get(ref) else { throw .notFound(r, name: name) }
         if let uid = options.preconditionUID, uid != object[path: ["metadata", "uid"]]?.stringValue {
             throw APIError(
                 code: 409, reason: "Conflict",
-                message: "Operation cannot be fulfilled on \(r.qualifiedResource) \"\(name)\": Precondition failed: UID in precondition: \(uid), UID in object meta: \(object[path: ["metadata", "uid"]]?.stringValue ?? "")",
+                message:
+                    "Operation cannot be fulfilled on \(r.qualifiedResource) \"\(name)\": Precondition failed: UID in precondition: \(uid), UID in object meta: \(object[path: ["metadata", "uid"]]?.stringValue ?? "")",
                 details: APIError.details(r, name: name))
         }
         if let rv = options.preconditionResourceVersion, rv != object[path: ["metadata", "resourceVersion"]]?.stringValue {
             throw APIError(
                 code: 409, reason: "Conflict",
-                message: "Operation cannot be fulfilled on \(r.qualifiedResource) \"\(name)\": Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(object[path: ["metadata", "resourceVersion"]]?.stringValue ?? "")",
+                message:
+                    "Operation cannot be fulfilled on \(r.qualifiedResource) \"\(name)\": Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(object[path: ["metadata", "resourceVersion"]]?.stringValue ?? "")",
                 details: APIError.details(r, name: name))
         }
         if options.dryRun {

@@ -41,7 +41,9 @@ extension ClusterState {
         if !finalName.isEmpty, get(r, namespace: r.namespaced ? namespace : "", name: finalName) != nil {
             throw .alreadyExists(r, name: finalName)
         }
-        return try commit(r, namespace: namespace, new: body, old: nil, subresource: nil, options: options, ownership: .update(manager: options.fieldManager))
+        return try commit(
+            r, namespace: namespace, new: body, old: nil, subresource: nil, options: options,
+            ownership: .update(manager: options.fieldManager))
     }
 
     func checkNamespaceAcceptsContent(_ namespace: String, resource r: ResourceInfo, name: String) throws(APIError) {
@@ -53,7 +55,8 @@ extension ClusterState {
         if ns[path: ["metadata", "deletionTimestamp"]] != nil {
             throw APIError(
                 code: 403, reason: "Forbidden",
-                message: "\(r.resource) \"\(name)\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
+                message:
+                    "\(r.resource) \"\(name)\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
                 details: APIError.details(r, name: name))
         }
     }
@@ -85,10 +88,13 @@ extension ClusterState {
             var details = APIError.details(r, name: name)
             details["causes"] = [["reason": "FieldValueInvalid", "message": .string(problem), "field": "metadata.resourceVersion"]]
             throw APIError(
-                code: 422, reason: "Invalid", message: "\(r.qualifiedResource) \"\(name)\" is invalid: metadata.resourceVersion: \(problem)",
+                code: 422, reason: "Invalid",
+                message: "\(r.qualifiedResource) \"\(name)\" is invalid: metadata.resourceVersion: \(problem)",
                 details: details)
         }
-        return try commit(r, namespace: namespace, new: body, old: old, subresource: subresource, options: options, ownership: .update(manager: options.fieldManager))
+        return try commit(
+            r, namespace: namespace, new: body, old: old, subresource: subresource, options: options,
+            ownership: .update(manager: options.fieldManager))
     }
 
     // MARK: Patch
@@ -136,7 +142,9 @@ extension ClusterState {
         if patch[path: ["metadata", "resourceVersion"]] == nil {
             patched[path: ["metadata", "resourceVersion"]] = current[path: ["metadata", "resourceVersion"]]
         }
-        return try commit(r, namespace: namespace, new: patched, old: current, subresource: subresource, options: options, ownership: .update(manager: options.fieldManager))
+        return try commit(
+            r, namespace: namespace, new: patched, old: current, subresource: subresource, options: options,
+            ownership: .update(manager: options.fieldManager))
     }
 
     /// The real server's status code and reason, with the detailed message (the real one for a JSON
@@ -187,10 +195,14 @@ extension ClusterState {
         var new = merge.object
         new[path: ["metadata", "name"]] = .string(name)
         if current == nil {
-            return try commit(r, namespace: namespace, new: new, old: nil, subresource: nil, options: options, ownership: .apply(entries: merge.entries))
+            return try commit(
+                r, namespace: namespace, new: new, old: nil, subresource: nil, options: options, ownership: .apply(entries: merge.entries))
         }
-        new[path: ["metadata", "resourceVersion"]] = applied[path: ["metadata", "resourceVersion"]] ?? current?[path: ["metadata", "resourceVersion"]]
-        return try commit(r, namespace: namespace, new: new, old: current, subresource: subresource, options: options, ownership: .apply(entries: merge.entries))
+        new[path: ["metadata", "resourceVersion"]] =
+            applied[path: ["metadata", "resourceVersion"]] ?? current?[path: ["metadata", "resourceVersion"]]
+        return try commit(
+            r, namespace: namespace, new: new, old: current, subresource: subresource, options: options,
+            ownership: .apply(entries: merge.entries))
     }
 
     // MARK: The write pipeline
@@ -229,7 +241,8 @@ extension ClusterState {
                 switch options.fieldValidation {
                 case .strict:
                     let list = unknown.map { "unknown field \"\($0)\"" }.joined(separator: ", ")
-                    throw .badRequest("\(r.kind) in version \"\(r.version)\" cannot be handled as a \(r.kind): strict decoding error: \(list)")
+                    throw .badRequest(
+                        "\(r.kind) in version \"\(r.version)\" cannot be handled as a \(r.kind): strict decoding error: \(list)")
                 case .warn:
                     warnings += unknown.map { "unknown field \"\($0)\"" }
                 case .ignore:
@@ -257,7 +270,8 @@ extension ClusterState {
 
         switch ownership {
         case .update(let manager):
-            obj = ManagedFields.recordUpdate(new: obj, old: old, manager: manager, apiVersion: r.groupVersion, subresource: subresource, time: nowString)
+            obj = ManagedFields.recordUpdate(
+                new: obj, old: old, manager: manager, apiVersion: r.groupVersion, subresource: subresource, time: nowString)
         case .apply(let entries):
             obj[path: ["metadata", "managedFields"]] = ManagedFields.encode(entries)
         }
@@ -348,7 +362,15 @@ extension ClusterState {
             let before = Set(oldMeta["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             let after = meta["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? []
             if let added = after.first(where: { !before.contains($0) }) {
-                throw .invalid(r, name: name, errors: [FieldError(.forbidden, field: "metadata.finalizers", detail: "no new finalizers can be added if the object is being deleted, found new finalizers []string{\"\(added)\"}")])
+                throw .invalid(
+                    r, name: name,
+                    errors: [
+                        FieldError(
+                            .forbidden, field: "metadata.finalizers",
+                            detail:
+                                "no new finalizers can be added if the object is being deleted, found new finalizers []string{\"\(added)\"}"
+                        )
+                    ])
             }
         }
         if r.tracksGeneration, subresource == nil {
@@ -367,13 +389,18 @@ extension ClusterState {
     }
 
     static func validateNamespaceName(_ name: String) -> [FieldError] {
-        let ok = name.count <= 63 && !name.isEmpty
+        let ok =
+            name.count <= 63 && !name.isEmpty
             && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
             && name.first != "-" && name.last != "-"
         if ok { return [] }
         if name.isEmpty { return [FieldError(.required, field: "metadata.name", detail: "name or generateName is required")] }
-        return [FieldError(
-            .invalid, field: "metadata.name", badValue: .string(name),
-            detail: "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")]
+        return [
+            FieldError(
+                .invalid, field: "metadata.name", badValue: .string(name),
+                detail:
+                    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+            )
+        ]
     }
 }

@@ -112,9 +112,10 @@ struct ClusterState {
         let previous = objects[storageKey]?[ref.key]
         objects[storageKey, default: [:]][ref.key] = object
         reindexOwners(ref, old: previous, new: object)
-        record(WatchEventRecord(
-            type: previous == nil ? .added : .modified, resource: storageKey, namespace: ref.namespace,
-            object: object, previous: previous, resourceVersion: resourceVersion))
+        record(
+            WatchEventRecord(
+                type: previous == nil ? .added : .modified, resource: storageKey, namespace: ref.namespace,
+                object: object, previous: previous, resourceVersion: resourceVersion))
         if storageKey == "apiextensions.k8s.io/customresourcedefinitions" { rebuildResources() }
         return object
     }
@@ -128,9 +129,10 @@ struct ClusterState {
         resourceVersion += 1
         object[path: ["metadata", "resourceVersion"]] = .string(String(resourceVersion))
         reindexOwners(ref, old: previous, new: nil)
-        record(WatchEventRecord(
-            type: .deleted, resource: ref.resource, namespace: ref.namespace, object: object,
-            previous: previous, resourceVersion: resourceVersion))
+        record(
+            WatchEventRecord(
+                type: .deleted, resource: ref.resource, namespace: ref.namespace, object: object,
+                previous: previous, resourceVersion: resourceVersion))
         if ref.resource == "apiextensions.k8s.io/customresourcedefinitions" { rebuildResources() }
         return object
     }

@@ -32,11 +32,15 @@ public final class ClusterStore: Sendable {
         state.withLock { s in
             let ns = s.resources.first { $0.resource == "namespaces" && $0.group.isEmpty }!
             for name in ["default", "kube-system", "kube-public", "kube-node-lease"] where s.namespaceExists(name) == nil {
-                _ = try? s.create(ns, namespace: "", body: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]], options: WriteOptions(fieldManager: "trainyard-dev"))
+                _ = try? s.create(
+                    ns, namespace: "", body: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]],
+                    options: WriteOptions(fieldManager: "trainyard-dev"))
             }
             let sa = s.resources.first { $0.resource == "serviceaccounts" }!
             if s.get(sa, namespace: "default", name: "default") == nil {
-                _ = try? s.create(sa, namespace: "default", body: ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "default"]], options: WriteOptions(fieldManager: "trainyard-dev"))
+                _ = try? s.create(
+                    sa, namespace: "default", body: ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "default"]],
+                    options: WriteOptions(fieldManager: "trainyard-dev"))
             }
         }
     }
@@ -87,7 +91,8 @@ public final class ClusterStore: Sendable {
             }
             let id = s.nextWatcherID
             s.nextWatcherID += 1
-            s.watchers[id] = ClusterState.Watcher(resource: resource.storageKey, namespace: namespace, filter: filter, continuation: continuation)
+            s.watchers[id] = ClusterState.Watcher(
+                resource: resource.storageKey, namespace: namespace, filter: filter, continuation: continuation)
             return id
         }
         let cancel: @Sendable () -> Void = { [weak self] in

@@ -58,7 +58,8 @@ final class Journal: @unchecked Sendable {
                 }
                 loaded.resourceVersion = rv
                 loaded.events.append(
-                    WatchEventRecord(type: type, resource: resource, namespace: namespace, object: object, previous: previous, resourceVersion: rv))
+                    WatchEventRecord(
+                        type: type, resource: resource, namespace: namespace, object: object, previous: previous, resourceVersion: rv))
             }
         }
         loaded.token = try? String(contentsOf: directory.appendingPathComponent("token"), encoding: .utf8)

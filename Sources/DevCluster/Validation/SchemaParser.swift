@@ -180,7 +180,10 @@ enum SchemaParser {
             errors.append(.forbidden("\(path).additionalProperties", "additionalProperties and properties are mutual exclusive"))
         }
         if schema.embeddedResource, schema.type != .object {
-            errors.append(.invalid("\(path).type", schema.type.map { .string($0.rawValue) } ?? .string(""), "must be object if x-kubernetes-embedded-resource is true"))
+            errors.append(
+                .invalid(
+                    "\(path).type", schema.type.map { .string($0.rawValue) } ?? .string(""),
+                    "must be object if x-kubernetes-embedded-resource is true"))
         }
         if let listType = schema.listType, schema.type != .array {
             errors.append(.invalid("\(path).x-kubernetes-list-type", .string(listType.rawValue), "must only be used if type is array"))
@@ -190,11 +193,15 @@ enum SchemaParser {
                 errors.append(.required("\(path).x-kubernetes-list-map-keys", "must not be empty if x-kubernetes-list-type is map"))
             }
             if let items = schema.items, items.type != .object {
-                errors.append(.invalid("\(path).items.type", items.type.map { .string($0.rawValue) } ?? .string(""), "must be object for an array of list-type map"))
+                errors.append(
+                    .invalid(
+                        "\(path).items.type", items.type.map { .string($0.rawValue) } ?? .string(""),
+                        "must be object for an array of list-type map"))
             }
             if let items = schema.items {
                 for key in schema.listMapKeys where items.properties[key] == nil {
-                    errors.append(.invalid("\(path).x-kubernetes-list-map-keys", .string(key), "entries must all be names of item properties"))
+                    errors.append(
+                        .invalid("\(path).x-kubernetes-list-map-keys", .string(key), "entries must all be names of item properties"))
                 }
             }
         } else if !schema.listMapKeys.isEmpty {
@@ -205,7 +212,8 @@ enum SchemaParser {
         }
     }
 
-    private static func junctor(_ o: [String: JSONValue], _ key: String, _ path: String, _ errors: inout [FieldError]) -> [StructuralSchema] {
+    private static func junctor(_ o: [String: JSONValue], _ key: String, _ path: String, _ errors: inout [FieldError]) -> [StructuralSchema]
+    {
         guard let value = o[key] else { return [] }
         guard case .array(let list) = value else {
             errors.append(.invalid("\(path).\(key)", value, "must be an array of schemas"))

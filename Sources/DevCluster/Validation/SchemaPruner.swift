@@ -37,9 +37,10 @@ struct SchemaPruner {
             }
             return .object(kept)
         case .array(let array):
-            return .array(array.enumerated().map { index, element in
-                prune(element, schema?.items, path: "\(path)[\(index)]")
-            })
+            return .array(
+                array.enumerated().map { index, element in
+                    prune(element, schema?.items, path: "\(path)[\(index)]")
+                })
         default:
             return value
         }
@@ -62,9 +63,10 @@ struct SchemaPruner {
             }
             return .object(object)
         case .array(let array):
-            return .array(array.enumerated().map { index, element in
-                skipPrune(element, schema.items, path: "\(path)[\(index)]")
-            })
+            return .array(
+                array.enumerated().map { index, element in
+                    skipPrune(element, schema.items, path: "\(path)[\(index)]")
+                })
         default:
             return value
         }

@@ -168,9 +168,10 @@ struct SchemaValueValidation {
             return matches(#"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"#, s)
         case "ipv4":
             let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-            return parts.count == 4 && parts.allSatisfy { part in
-                !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && (UInt8(part) != nil)
-            }
+            return parts.count == 4
+                && parts.allSatisfy { part in
+                    !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && (UInt8(part) != nil)
+                }
         case "ipv6":
             return s.contains(":") && s.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
         case "hostname":
