@@ -139,3 +139,16 @@ func dns1123Subdomains(_ value: String, _ valid: Bool) {
 func qualifiedNames(_ value: String, _ valid: Bool) {
     #expect(ObjectMetaRules.qualifiedName(value).isEmpty == valid)
 }
+
+/// Namespace names are DNS-1123 labels; the create path reports any breach with the format rule.
+@Test(
+    arguments: [
+        ("team-1", nil), ("Team", "metadata.name: Invalid value: \"Team\": " + labelRule),
+        ("-team", "metadata.name: Invalid value: \"-team\": " + labelRule),
+        ("team-", "metadata.name: Invalid value: \"team-\": " + labelRule),
+        ("tëam", "metadata.name: Invalid value: \"tëam\": " + labelRule),
+        ("", "metadata.name: Required value: name or generateName is required"),
+    ] as [(String, String?)])
+func namespaceNames(_ name: String, _ expected: String?) {
+    #expect(ClusterState.validateNamespaceName(name).map(\.message) == (expected.map { [$0] } ?? []))
+}

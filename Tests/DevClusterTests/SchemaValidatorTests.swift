@@ -678,6 +678,37 @@ func goFloatFormatting(_ value: Double, _ expected: String) {
     #expect(GoFormat.quote("a\"b\\c\n\t\u{01}é") == #""a\"b\\c\n\t\x01é""#)
 }
 
+/// Go escapes every rune `unicode.IsPrint` rejects; letters, marks, symbols and the ASCII space stay.
+@Test(arguments: [
+    ("日本 ✓ e\u{301}", #""日本 ✓ e\#u{301}""#),
+    ("\u{7F}", #""\x7f""#),
+    ("\u{85}", #""\u0085""#),
+    ("\u{A0}", #""\u00a0""#),
+    ("\u{200B}", #""\u200b""#),
+    ("\u{2028}", #""\u2028""#),
+    ("\u{E000}", #""\ue000""#),
+    ("\u{F0000}", #""\U000f0000""#),
+])
+func goQuotingEscapesNonPrintableRunes(_ text: String, _ expected: String) {
+    #expect(GoFormat.quote(text) == expected)
+}
+
+@Test func goStringSlices() {
+    #expect(GoFormat.stringSlice([]) == "[]string{}")
+    #expect(GoFormat.stringSlice(["a", "b\"c"]) == #"[]string{"a", "b\"c"}"#)
+}
+
+@Test(arguments: [
+    (JSONValue.null, "<nil>", "%!s(<nil>)"), (.bool(true), "true", "bool"), (.int(-3), "-3", "int64"),
+    (.double(2.0), "2", "float64"), (.double(0.5), "0.5", "float64"), (.string("a b"), "a b", "string"),
+    (.array(["x", 1]), "[x 1]", "[]interface {}"),
+    (.object(["b": ["c": nil], "a": 1]), "map[a:1 b:map[c:<nil>]]", "map[string]interface {}"),
+])
+func goInterfaceValues(_ value: JSONValue, _ printed: String, _ type: String) {
+    #expect(GoFormat.interfaceValue(value) == printed)
+    #expect(GoFormat.typeName(value) == type)
+}
+
 // MARK: - Fuzzing
 
 /// SplitMix64: a fixed seed gives the same values on every run.

@@ -90,7 +90,8 @@ extension StrategicMergePatch {
         case "delete", "replace": return
         case "merge": throw .mergeFailed("merging lists cannot yet be specified in the patch")
         default:
-            throw .mergeFailed("unknown patch type: \(directive.goDescription) in map: \(JSONValue.object(members).goDescription)")
+            throw .mergeFailed(
+                "unknown patch type: \(GoFormat.interfaceValue(directive)) in map: \(GoFormat.interfaceValue(.object(members)))")
         }
     }
 
@@ -102,7 +103,7 @@ extension StrategicMergePatch {
         for key in patch.keys.sorted() where key.hasPrefix(Self.setElementOrderPrefix) {
             let orderValue = patch.removeValue(forKey: key)!
             guard case .array(let order) = orderValue else {
-                throw .mergeFailed("expected a []interface {}, but received a \(orderValue.goTypeName)")
+                throw .mergeFailed("expected a []interface {}, but received a \(GoFormat.typeName(orderValue))")
             }
             let field = try Self.extractKey(key, prefix: Self.setElementOrderPrefix)
             let live = try Self.listValue(original[field])
@@ -145,7 +146,7 @@ extension StrategicMergePatch {
         switch value {
         case nil, .null?: return nil
         case .array(let elements)?: return elements
-        case let other?: throw .mergeFailed("expected a []interface {}, but received a \(other.goTypeName)")
+        case let other?: throw .mergeFailed("expected a []interface {}, but received a \(GoFormat.typeName(other))")
         }
     }
 
@@ -157,7 +158,7 @@ extension StrategicMergePatch {
             kept = []
             for element in patchList {
                 guard case .object(let members) = element else {
-                    throw .mergeFailed("expected a map[string]interface {}, but received a \(element.goTypeName)")
+                    throw .mergeFailed("expected a map[string]interface {}, but received a \(GoFormat.typeName(element))")
                 }
                 if members[directiveMarker] != "delete" { kept.append(element) }
             }
@@ -176,18 +177,18 @@ extension StrategicMergePatch {
         }
         if patchIndex < kept.count {
             throw .mergeFailed(
-                "The order in patch list:\n\(JSONValue.array(patchList).goDescription)\n doesn't match "
-                    + "\(setElementOrderPrefix) list:\n\(JSONValue.array(order).goDescription)\n")
+                "The order in patch list:\n\(GoFormat.interfaceValue(.array(patchList)))\n doesn't match "
+                    + "\(setElementOrderPrefix) list:\n\(GoFormat.interfaceValue(.array(order)))\n")
         }
     }
 
     private static func mergeKeyValueEqual(_ left: JSONValue, _ right: JSONValue, mergeKey: String?) throws(PatchError) -> Bool {
         guard let mergeKey else { return goEqual(left, right) }
         guard case .object(let l) = left else {
-            throw .mergeFailed("expected a map[string]interface {}, but received a \(left.goTypeName)")
+            throw .mergeFailed("expected a map[string]interface {}, but received a \(GoFormat.typeName(left))")
         }
         guard case .object(let r) = right else {
-            throw .mergeFailed("expected a map[string]interface {}, but received a \(right.goTypeName)")
+            throw .mergeFailed("expected a map[string]interface {}, but received a \(GoFormat.typeName(right))")
         }
         guard let lv = l[mergeKey] else { throw noMergeKey(l, mergeKey) }
         guard let rv = r[mergeKey] else { throw noMergeKey(r, mergeKey) }
@@ -213,7 +214,7 @@ extension StrategicMergePatch {
         if let mergeKey {
             for element in items + order {
                 guard case .object(let members) = element else {
-                    throw .mergeFailed("expected a map[string]interface {}, but received a \(element.goTypeName)")
+                    throw .mergeFailed("expected a map[string]interface {}, but received a \(GoFormat.typeName(element))")
                 }
                 if members[mergeKey] == nil { throw noMergeKey(members, mergeKey) }
             }
@@ -276,7 +277,7 @@ extension StrategicMergePatch {
                 case .bool: current = .bool
                 }
                 if let kind, kind != current {
-                    let all = lists.map { JSONValue.array($0).goDescription }.joined(separator: " ")
+                    let all = lists.map { GoFormat.interfaceValue(.array($0)) }.joined(separator: " ")
                     throw .mergeFailed("list element types are not identical: [\(all)]")
                 }
                 kind = current
@@ -317,7 +318,7 @@ extension StrategicMergePatch {
         var serverOnly: [JSONValue] = []
         for element in list {
             guard case .object(let members) = element else {
-                throw .mergeFailed("expected a map[string]interface {}, but received a \(element.goTypeName)")
+                throw .mergeFailed("expected a map[string]interface {}, but received a \(GoFormat.typeName(element))")
             }
             guard let value = members[mergeKey] else { throw noMergeKey(members, mergeKey) }
             if try find(in: partition, mergeKey: mergeKey, value: value) != nil {
@@ -338,6 +339,6 @@ extension StrategicMergePatch {
     }
 
     static func noMergeKey(_ members: [String: JSONValue], _ mergeKey: String) -> PatchError {
-        .mergeFailed("map: \(JSONValue.object(members).goDescription) does not contain declared merge key: \(mergeKey)")
+        .mergeFailed("map: \(GoFormat.interfaceValue(.object(members))) does not contain declared merge key: \(mergeKey)")
     }
 }

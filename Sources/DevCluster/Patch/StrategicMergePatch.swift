@@ -63,7 +63,7 @@ public struct StrategicMergePatch: Sendable {
                 patch.removeValue(forKey: Self.directiveMarker)
             default:
                 throw .mergeFailed(
-                    "unknown patch type: \(directive.goDescription) in map: \(JSONValue.object(patch).goDescription)")
+                    "unknown patch type: \(GoFormat.interfaceValue(directive)) in map: \(GoFormat.interfaceValue(.object(patch)))")
             }
         }
         var original = original

@@ -25,50 +25,50 @@ extension LabelSelector {
         /// and every value a valid label value.
         public init(key: String, operator op: Operator, values: [String]) throws(SelectorError) {
             var problems: [String] = []
-            let keyProblems = LabelValidation.keyProblems(key)
+            let keyProblems = ObjectMetaRules.qualifiedName(key)
             if !keyProblems.isEmpty {
-                problems.append("key: Invalid value: \(LabelValidation.goQuoted(key)): " + keyProblems.joined(separator: "; "))
+                problems.append("key: Invalid value: \(GoFormat.quote(key)): " + keyProblems.joined(separator: "; "))
             }
             switch op {
             case .in, .notIn:
                 if values.isEmpty {
                     problems.append(
-                        "values: Invalid value: \(LabelValidation.goStringSlice(values)): for 'in', 'notin' operators, values set can't be empty"
+                        "values: Invalid value: \(GoFormat.stringSlice(values)): for 'in', 'notin' operators, values set can't be empty"
                     )
                 }
             case .equals, .doubleEquals, .notEquals:
                 if values.count != 1 {
                     problems.append(
-                        "values: Invalid value: \(LabelValidation.goStringSlice(values)): exact-match compatibility requires one single value"
+                        "values: Invalid value: \(GoFormat.stringSlice(values)): exact-match compatibility requires one single value"
                     )
                 }
             case .exists, .doesNotExist:
                 if !values.isEmpty {
                     problems.append(
-                        "values: Invalid value: \(LabelValidation.goStringSlice(values)): values set must be empty for exists and does not exist"
+                        "values: Invalid value: \(GoFormat.stringSlice(values)): values set must be empty for exists and does not exist"
                     )
                 }
             case .greaterThan, .lessThan:
                 if values.count != 1 {
                     problems.append(
-                        "values: Invalid value: \(LabelValidation.goStringSlice(values)): for 'Gt', 'Lt' operators, exactly one value is required"
+                        "values: Invalid value: \(GoFormat.stringSlice(values)): for 'Gt', 'Lt' operators, exactly one value is required"
                     )
                 }
                 for (i, value) in values.enumerated() where Int64(value) == nil {
                     problems.append(
-                        "values[\(i)]: Invalid value: \(LabelValidation.goQuoted(value)): for 'Gt', 'Lt' operators, the value must be an integer"
+                        "values[\(i)]: Invalid value: \(GoFormat.quote(value)): for 'Gt', 'Lt' operators, the value must be an integer"
                     )
                 }
             }
             for (i, value) in values.enumerated() {
-                let valueProblems = LabelValidation.valueProblems(value)
+                let valueProblems = ObjectMetaRules.labelValue(value)
                 if !valueProblems.isEmpty {
                     problems.append(
-                        "values[\(i)][\(key)]: Invalid value: \(LabelValidation.goQuoted(value)): " + valueProblems.joined(separator: "; ")
+                        "values[\(i)][\(key)]: Invalid value: \(GoFormat.quote(value)): " + valueProblems.joined(separator: "; ")
                     )
                 }
             }
-            if let message = LabelValidation.aggregate(problems) { throw .labelRequirement(message) }
+            if let message = LabelSelector.aggregate(problems) { throw .labelRequirement(message) }
             self.key = key
             self.operator = op
             self.values = Array(Set(values)).sorted(by: LabelSelector.byteOrder)
@@ -109,6 +109,18 @@ extension LabelSelector {
             case .in: return key + " in (" + joined + ")"
             case .notIn: return key + " notin (" + joined + ")"
             }
+        }
+    }
+
+    /// Joins field errors as `field.ErrorList.ToAggregate().Error()` does: one message alone, several
+    /// in brackets, duplicates dropped.
+    static func aggregate(_ problems: [String]) -> String? {
+        var seen = Set<String>()
+        let unique = problems.filter { seen.insert($0).inserted }
+        switch unique.count {
+        case 0: return nil
+        case 1: return unique[0]
+        default: return "[" + unique.joined(separator: ", ") + "]"
         }
     }
 

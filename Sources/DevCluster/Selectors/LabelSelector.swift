@@ -114,7 +114,7 @@ public struct LabelSelector: Sendable, Equatable, CustomStringConvertible {
         case "NotIn": op = .notIn
         case "Exists": op = .exists
         case "DoesNotExist": op = .doesNotExist
-        default: throw .labelObject("\(LabelValidation.goQuoted(operatorText)) is not a valid label selector operator")
+        default: throw .labelObject("\(GoFormat.quote(operatorText)) is not a valid label selector operator")
         }
         var values: [String] = []
         switch fields["values"] {

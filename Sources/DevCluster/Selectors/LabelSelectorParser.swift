@@ -181,10 +181,10 @@ struct LabelSelectorParser {
             throw .labelSyntax("found '\(keyItem.literal)', expected: identifier")
         }
         let key = keyItem.literal
-        let keyProblems = LabelValidation.keyProblems(key)
+        let keyProblems = ObjectMetaRules.qualifiedName(key)
         if !keyProblems.isEmpty {
             // The Go parser validates the key against a nil field path, which prints as "<nil>".
-            throw .labelRequirement("<nil>: Invalid value: \(LabelValidation.goQuoted(key)): " + keyProblems.joined(separator: "; "))
+            throw .labelRequirement("<nil>: Invalid value: \(GoFormat.quote(key)): " + keyProblems.joined(separator: "; "))
         }
         let next = lookahead(.values).token
         if next == .endOfString || next == .comma {

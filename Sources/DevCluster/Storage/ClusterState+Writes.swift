@@ -388,19 +388,13 @@ extension ClusterState {
         return obj
     }
 
+    /// A namespace name must be a DNS-1123 label; any breach is reported with the format rule alone.
     static func validateNamespaceName(_ name: String) -> [FieldError] {
-        let ok =
-            name.count <= 63 && !name.isEmpty
-            && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
-            && name.first != "-" && name.last != "-"
-        if ok { return [] }
+        if name.utf8.count <= 63, ObjectMetaRules.isDNS1123Label(Substring(name)) { return [] }
         if name.isEmpty { return [FieldError(.required, field: "metadata.name", detail: "name or generateName is required")] }
         return [
             FieldError(
-                .invalid, field: "metadata.name", badValue: .string(name),
-                detail:
-                    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
-            )
+                .invalid, field: "metadata.name", badValue: .string(name), detail: ObjectMetaRules.dns1123LabelRegexError)
         ]
     }
 }

@@ -1,6 +1,6 @@
-/// The name formats of Kubernetes object metadata (apimachinery `util/validation`), each returning
-/// the server's messages (empty when the value is valid). Checked by hand rather than with regular
-/// expressions; the messages still quote the regexes, as users see them from a real cluster.
+/// The name formats of Kubernetes object metadata and label selectors (apimachinery `util/validation`),
+/// each returning the server's messages (empty when the value is valid). Checked by hand rather than
+/// with regular expressions; the messages still quote the regexes, as users see them from a real cluster.
 enum ObjectMetaRules {
     static let dns1123LabelFormat = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
     static let dns1123SubdomainFormat = dns1123LabelFormat + "(\\." + dns1123LabelFormat + ")*"
@@ -17,6 +17,11 @@ enum ObjectMetaRules {
     static let labelValueMessage =
         "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
 
+    /// The DNS-1123 label format rule as `validation.RegexError` words it.
+    static var dns1123LabelRegexError: String {
+        regexError(dns1123LabelMessage, dns1123LabelFormat, examples: ["my-name", "123-abc"])
+    }
+
     static func dns1123Label(_ value: String) -> [String] {
         var errors: [String] = []
         if value.utf8.count > 63 { errors.append(maxLengthError(63)) }
@@ -24,7 +29,7 @@ enum ObjectMetaRules {
             if isDNS1123Subdomain(value) {
                 errors.append("must not contain dots")
             } else {
-                errors.append(regexError(dns1123LabelMessage, dns1123LabelFormat, examples: ["my-name", "123-abc"]))
+                errors.append(dns1123LabelRegexError)
             }
         }
         return errors

@@ -1,7 +1,8 @@
 import KubeAPI
 
-/// Renders values the way Go's `fmt` does in API server messages (`%q` for strings, `%v` for
-/// numbers, `encoding/json` for compound values), so our messages match the real server's byte for byte.
+/// Renders values the way Go's `fmt` and `strconv` do in API server messages (`%q` for strings, `%v`
+/// for numbers and decoded JSON, `encoding/json` for compound field values), so our messages match the
+/// real server's byte for byte. The one place for Go formatting in this module.
 enum GoFormat {
     /// A bad value as `field.Error.ErrorBody` prints it.
     static func value(_ value: JSONValue) -> String {
@@ -15,7 +16,9 @@ enum GoFormat {
         }
     }
 
-    /// Go's `strconv.Quote`: double quotes, backslash escapes for quotes, backslashes and control characters.
+    /// Go's `strconv.Quote` (and `%q`): double quotes, backslash escapes for quotes and backslashes,
+    /// and escapes for every rune Go does not count as printable (`unicode.IsPrint`: letters, marks,
+    /// numbers, punctuation, symbols and the ASCII space).
     static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
@@ -31,17 +34,20 @@ enum GoFormat {
             case "\u{0B}": out += "\\v"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\x" + (hex.count < 2 ? "0" : "") + hex
-                } else if (0x80..<0xA0).contains(scalar.value) {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    out += "\\x" + hex(scalar.value, width: 2)
+                } else if !isPrintable(scalar) {
+                    out += scalar.value > 0xFFFF ? "\\U" + hex(scalar.value, width: 8) : "\\u" + hex(scalar.value, width: 4)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
             }
         }
         return out + "\""
+    }
+
+    /// Go's `%#v` for a `[]string`, used where apimachinery reports a bad list of values.
+    static func stringSlice(_ values: [String]) -> String {
+        "[]string{" + values.map(quote).joined(separator: ", ") + "}"
     }
 
     /// Go's `%v` for a float64: the shortest digits that round-trip, in plain notation unless the
@@ -68,6 +74,53 @@ enum GoFormat {
         }
         let split = digits.index(digits.startIndex, offsetBy: pointPosition)
         return sign + digits[..<split] + "." + digits[split...]
+    }
+
+    /// A decoded JSON value (`interface{}`) as Go's `%v` prints it (`map[k:v]`, `[a b]`, `<nil>`),
+    /// because strategic merge patch errors quote values that way and users compare them with real clusters.
+    static func interfaceValue(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "<nil>"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let d):
+            if d == d.rounded(), abs(d) < 1e21, abs(d) < 9.0e18 { return String(Int64(d)) }
+            return "\(d)"
+        case .string(let s): return s
+        case .array(let elements): return "[" + elements.map(interfaceValue).joined(separator: " ") + "]"
+        case .object(let members):
+            return "map[" + members.keys.sorted().map { "\($0):\(interfaceValue(members[$0]!))" }.joined(separator: " ") + "]"
+        }
+    }
+
+    /// The Go type a decoded JSON value has, as `reflect.TypeOf` prints it.
+    static func typeName(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "%!s(<nil>)"
+        case .bool: return "bool"
+        case .int: return "int64"
+        case .double: return "float64"
+        case .string: return "string"
+        case .array: return "[]interface {}"
+        case .object: return "map[string]interface {}"
+        }
+    }
+
+    /// Go's `unicode.IsPrint` for runes past ASCII control characters.
+    private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator:
+            return false
+        case .spaceSeparator:
+            return scalar == " "
+        default:
+            return true
+        }
+    }
+
+    private static func hex(_ value: UInt32, width: Int) -> String {
+        let digits = String(value, radix: 16, uppercase: false)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     /// The significant decimal digits of a positive finite double (no leading or trailing zeros)
