@@ -1,5 +1,6 @@
 import KubeAPI
 import Testing
+import TrainyardTesting
 
 @testable import DevCluster
 
@@ -577,20 +578,10 @@ struct KubernetesProtobufTests {
 
     // MARK: Fuzzing
 
-    /// SplitMix64: a fixed seed keeps the fuzz cases identical on every run.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SeededGenerator = SeededRandom
 
     @Test func randomBytesAfterTheMagicNeverCrash() {
-        var rng = SeededGenerator(state: 0x7472_6169_6E79_6172)
+        var rng = SeededGenerator(seed: 0x7472_6169_6E79_6172)
         var rejected = 0
         for _ in 0..<3000 {
             let count = Int.random(in: 0...200, using: &rng)
@@ -604,7 +595,7 @@ struct KubernetesProtobufTests {
     }
 
     @Test func mutatedKubectlBodiesNeverCrash() {
-        var rng = SeededGenerator(state: 42)
+        var rng = SeededGenerator(seed: 42)
         let seeds = KubectlProtobufCapture.all.map(\.body)
         var decoded = 0
         var rejected = 0

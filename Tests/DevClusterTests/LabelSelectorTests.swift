@@ -1,5 +1,6 @@
 import KubeAPI
 import Testing
+import TrainyardTesting
 
 @testable import DevCluster
 
@@ -274,18 +275,7 @@ struct LabelSelectorTests {
 
 /// Shared by the parser fuzz tests: a seeded generator and a random-text maker.
 enum ParserFuzzing {
-    /// A small deterministic generator, so fuzz failures reproduce.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SeededRandom
 
     /// Mostly characters from `alphabet`, with one in eight a random byte (possibly NUL or invalid UTF-8).
     static func text(_ rng: inout Generator, alphabet: [UInt8], maxLength: Int) -> String {

@@ -1,23 +1,13 @@
 import KubeAPI
 import Testing
+import TrainyardTesting
 
 @testable import DevCluster
 
 /// Random patches against realistic objects: every patcher must return or throw PatchError,
 /// never trap. The seed is fixed so a failure reproduces.
 struct PatchFuzzTests {
-    private struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ options: [T]) -> T { options[below(options.count)] }
-    }
+    private typealias SplitMix64 = SeededRandom
 
     private static let keys = [
         "spec", "template", "containers", "initContainers", "name", "image", "env", "value", "ports", "containerPort",
@@ -80,7 +70,7 @@ struct PatchFuzzTests {
     }
 
     @Test func randomStrategicMergePatchesNeverTrap() {
-        var rng = SplitMix64(state: 0x5EED_0001)
+        var rng = SplitMix64(seed: 0x5EED_0001)
         var applied = 0
         var rejected = 0
         for iteration in 0..<3000 {
@@ -103,7 +93,7 @@ struct PatchFuzzTests {
     }
 
     @Test func randomJSONPatchesNeverTrap() {
-        var rng = SplitMix64(state: 0x5EED_0002)
+        var rng = SplitMix64(seed: 0x5EED_0002)
         var applied = 0
         var rejected = 0
         for iteration in 0..<3000 {
@@ -123,7 +113,7 @@ struct PatchFuzzTests {
 
     /// RFC 7386 patches are idempotent: applying one twice changes nothing more.
     @Test func randomMergePatchesAreIdempotent() {
-        var rng = SplitMix64(state: 0x5EED_0003)
+        var rng = SplitMix64(seed: 0x5EED_0003)
         for iteration in 0..<3000 {
             let target = Self.targets[iteration % Self.targets.count]
             let patch = Self.value(&rng, depth: 0)

@@ -1,5 +1,6 @@
 import KubeAPI
 import Testing
+import TrainyardTesting
 
 @testable import DevCluster
 
@@ -711,17 +712,7 @@ func goInterfaceValues(_ value: JSONValue, _ printed: String, _ type: String) {
 
 // MARK: - Fuzzing
 
-/// SplitMix64: a fixed seed gives the same values on every run.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+private typealias SeededGenerator = SeededRandom
 
 private let fuzzKeys = [
     "spec", "data", "model", "type", "source", "replicas", "env", "name", "labels", "template", "pod", "status",
@@ -750,7 +741,7 @@ private func randomJSON(_ rng: inout SeededGenerator, depth: Int) -> JSONValue {
 
 @Test func fuzzedValuesNeverCrashAndProcessingIsStable() throws {
     let validator = try trainingJobValidator()
-    var rng = SeededGenerator(state: 20_240_501)
+    var rng = SeededGenerator(seed: 20_240_501)
     for round in 0..<1500 {
         var object = randomJSON(&rng, depth: 5)
         if round.isMultiple(of: 2) {
