@@ -49,6 +49,26 @@ struct KubectlApplyTests {
         #expect(try await cluster.kubectlOK("get", "md", "credit-default", "-o", "jsonpath={.spec.replicas}") == "2")
     }
 
+    @Test func serverSideApplyOfTheExamples() async throws {
+        let cluster = try await DevClusterHarness.start()
+        defer { Task { await cluster.stop() } }
+        try await cluster.kubectlOK("apply", "-f", root + "/crds/")
+        // Objects first written by client-side apply, then taken over by server-side apply unchanged.
+        try await cluster.kubectlOK("apply", "-f", root + "/examples/")
+        let ssa = try await cluster.kubectlOK("apply", "--server-side", "-f", root + "/examples/")
+        #expect(ssa.components(separatedBy: "serverside-applied").count - 1 == 3, "\(ssa)")
+        let managers = try await cluster.kubectlOK(
+            "get", "tj", "credit-default-gbdt", "--show-managed-fields", "-o", "jsonpath={.metadata.managedFields[*].manager}")
+        #expect(managers.contains("kubectl") && managers.contains("kubectl-client-side-apply"), "\(managers)")
+        // And on an empty cluster, server-side apply creates.
+        let fresh = try await DevClusterHarness.start()
+        defer { Task { await fresh.stop() } }
+        try await fresh.kubectlOK("apply", "--server-side", "-f", root + "/crds/")
+        let created = try await fresh.kubectlOK("apply", "--server-side", "-f", root + "/examples/")
+        #expect(created.components(separatedBy: "serverside-applied").count - 1 == 3, "\(created)")
+        #expect(try await fresh.kubectlOK("get", "tj", "credit-default-gbdt", "-o", "jsonpath={.spec.data.validationFraction}") == "0.2")
+    }
+
     @Test func explainPrintsFieldDocs() async throws {
         let cluster = try await DevClusterHarness.start()
         defer { Task { await cluster.stop() } }
