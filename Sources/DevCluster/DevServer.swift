@@ -129,7 +129,7 @@ struct HTTPAdapter: HTTPResponder {
     init(server: DevServer) {
         self.server = server
         handler = APIHandler(
-            store: server.store, serverAddress: "\(server.configuration.host):\(server.configuration.port)",
+            store: server.store, serverAddress: { "\(server.configuration.host):\(server.port ?? server.configuration.port)" },
             bookmarkInterval: server.configuration.bookmarkInterval)
     }
 

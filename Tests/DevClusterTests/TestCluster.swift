@@ -26,7 +26,7 @@ struct TestCluster {
 
     init(historyLimit: Int = 1000) throws {
         store = try ClusterStore(stateDirectory: nil, historyLimit: historyLimit)
-        handler = APIHandler(store: store, serverAddress: "127.0.0.1:0", bookmarkInterval: .seconds(3600))
+        handler = APIHandler(store: store, serverAddress: { "127.0.0.1:0" }, bookmarkInterval: .seconds(3600))
     }
 
     @discardableResult

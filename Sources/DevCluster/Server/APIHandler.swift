@@ -6,10 +6,11 @@ import KubeAPI
 /// becomes a `metav1.Status`.
 final class APIHandler: Sendable {
     let store: ClusterStore
-    let serverAddress: String
+    /// host:port as clients reach the server (the port is known only once it is bound).
+    let serverAddress: @Sendable () -> String
     let bookmarkInterval: Duration
 
-    init(store: ClusterStore, serverAddress: String, bookmarkInterval: Duration = .seconds(5)) {
+    init(store: ClusterStore, serverAddress: @escaping @Sendable () -> String, bookmarkInterval: Duration = .seconds(5)) {
         self.store = store
         self.serverAddress = serverAddress
         self.bookmarkInterval = bookmarkInterval
@@ -33,7 +34,7 @@ final class APIHandler: Sendable {
         case .discovery(let group, let version, let legacy):
             let resources = store.resources
             if legacy {
-                if version == nil { return .json(status: 200, body: Discovery.apiVersions(serverAddress: serverAddress), warnings: []) }
+                if version == nil { return .json(status: 200, body: Discovery.apiVersions(serverAddress: serverAddress()), warnings: []) }
                 guard let list = Discovery.resourceList(group: "", version: version!, resources) else { throw .pathNotFound }
                 return .json(status: 200, body: list, warnings: [])
             }
