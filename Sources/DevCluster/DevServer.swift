@@ -60,6 +60,9 @@ public final class DevServer: Sendable {
         return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
     }
 
+    /// Watches currently streaming.
+    public var activeWatches: Int { store.watcherCount }
+
     /// The port actually bound, once the server is listening.
     public var port: Int? { boundPort.value }
 
@@ -140,10 +143,13 @@ struct HTTPAdapter: HTTPResponder {
             let auth = request.headers[.authorization] ?? ""
             guard auth == "Bearer \(server.token)" else { return Self.json(401, APIError.unauthorized.status, warnings: []) }
         }
-        let bytes: [UInt8]
+        var bytes: [UInt8] = []
+        // GETs carry no body; leaving it unread lets a watch notice when the client hangs up.
         do {
-            var buffer = try await request.body.collect(upTo: server.configuration.maxRequestBodyBytes)
-            bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            if request.method != .get {
+                var buffer = try await request.body.collect(upTo: server.configuration.maxRequestBodyBytes)
+                bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            }
         } catch {
             let e = APIError(
                 code: 413, reason: "RequestEntityTooLarge",
@@ -163,7 +169,7 @@ struct HTTPAdapter: HTTPResponder {
                 status: .init(code: status), headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: body)))
         case .watch(let plan):
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: WatchWriter(plan: plan).body())
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: WatchWriter(plan: plan).body(request: request))
         }
     }
 

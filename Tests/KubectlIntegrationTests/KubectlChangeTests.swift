@@ -76,6 +76,12 @@ struct KubectlChangeTests {
             "patch", "tj", "credit-default-gbdt", "--subresource=status", "--type=merge", "-p", #"{"status":{"phase":"Succeeded"}}"#)
         try await watch.waitForOutput { $0.contains("Succeeded") }
         #expect(watch.stdout.contains("PHASE"))
+        #expect(cluster.server.activeWatches == 1)
+        watch.terminate()
+        // The server lets go of a watch as soon as its client hangs up.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while cluster.server.activeWatches > 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(cluster.server.activeWatches == 0)
     }
 
     @Test func waitReturnsWhenTheConditionIsWritten() async throws {
