@@ -189,18 +189,7 @@ final class APIHandler: Sendable {
     // MARK: Representations
 
     func represent(_ request: APIRequest, _ r: ResourceInfo, single object: JSONValue) -> JSONValue {
-        switch request.representation {
-        case .object:
-            return object
-        case .partialMetadata(let apiVersion):
-            return ["kind": "PartialObjectMetadata", "apiVersion": .string(apiVersion), "metadata": object["metadata"] ?? [:]]
-        case .table(let apiVersion):
-            var converter = TableConverter(resource: r, now: Date())
-            converter.apiVersion = apiVersion
-            return converter.table(
-                [object], includeObject: request.query["includeObject"] ?? "Metadata",
-                listMetadata: ["resourceVersion": object[path: ["metadata", "resourceVersion"]] ?? ""])
-        }
+        request.representation.render(object, resource: r, includeObject: request.query["includeObject"] ?? "Metadata")
     }
 
     // MARK: List
@@ -283,9 +272,7 @@ final class APIHandler: Sendable {
                     "kind": .string(r.listKind), "apiVersion": .string(r.groupVersion), "metadata": metadata, "items": .array(items),
                 ], warnings: [])
         case .partialMetadata(let apiVersion):
-            let partial: [JSONValue] = items.map {
-                ["kind": "PartialObjectMetadata", "apiVersion": .string(apiVersion), "metadata": $0["metadata"] ?? [:]]
-            }
+            let partial = items.map { APIRequest.Representation.partialMetadata($0, apiVersion: apiVersion) }
             return .json(
                 status: 200,
                 body: [

@@ -65,6 +65,28 @@ struct APIRequest: Sendable {
     }
 }
 
+extension APIRequest.Representation {
+    /// One object as the client asked for it: itself, its PartialObjectMetadata, or a one-row Table.
+    func render(_ object: JSONValue, resource: ResourceInfo, includeObject: String) -> JSONValue {
+        switch self {
+        case .object:
+            return object
+        case .partialMetadata(let apiVersion):
+            return Self.partialMetadata(object, apiVersion: apiVersion)
+        case .table(let apiVersion):
+            var converter = TableConverter(resource: resource, now: Date())
+            converter.apiVersion = apiVersion
+            return converter.table(
+                [object], includeObject: includeObject,
+                listMetadata: ["resourceVersion": object[path: ["metadata", "resourceVersion"]] ?? ""])
+        }
+    }
+
+    static func partialMetadata(_ object: JSONValue, apiVersion: String) -> JSONValue {
+        ["kind": "PartialObjectMetadata", "apiVersion": .string(apiVersion), "metadata": object["metadata"] ?? [:]]
+    }
+}
+
 /// What the handler answers: a JSON document, or a watch stream for the HTTP layer to pump.
 enum APIResponse: Sendable {
     case json(status: Int, body: JSONValue, warnings: [String])

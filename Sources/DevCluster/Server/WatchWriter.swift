@@ -68,17 +68,6 @@ struct WatchWriter: Sendable {
 
     private func represent(_ object: JSONValue, type: String) -> JSONValue {
         if type == "ERROR" { return object }
-        switch plan.representation {
-        case .object:
-            return object
-        case .partialMetadata(let apiVersion):
-            return ["kind": "PartialObjectMetadata", "apiVersion": .string(apiVersion), "metadata": object["metadata"] ?? [:]]
-        case .table(let apiVersion):
-            var converter = TableConverter(resource: plan.resource, now: Date())
-            converter.apiVersion = apiVersion
-            return converter.table(
-                [object], includeObject: plan.includeObject,
-                listMetadata: ["resourceVersion": object[path: ["metadata", "resourceVersion"]] ?? ""])
-        }
+        return plan.representation.render(object, resource: plan.resource, includeObject: plan.includeObject)
     }
 }

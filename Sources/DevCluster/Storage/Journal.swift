@@ -9,7 +9,6 @@ final class Journal: @unchecked Sendable {
         var resourceVersion: Int64 = 0
         var objects: [String: [String: JSONValue]] = [:]
         var events: [WatchEventRecord] = []
-        var token: String?
     }
 
     let directory: URL
@@ -62,8 +61,6 @@ final class Journal: @unchecked Sendable {
                         type: type, resource: resource, namespace: namespace, object: object, previous: previous, resourceVersion: rv))
             }
         }
-        loaded.token = try? String(contentsOf: directory.appendingPathComponent("token"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
         if lines > compactAfter {
             try writeSnapshot(resourceVersion: loaded.resourceVersion, objects: loaded.objects)
         }
