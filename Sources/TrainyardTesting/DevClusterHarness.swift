@@ -1,5 +1,6 @@
 import DevCluster
 import Foundation
+import KubeClient
 import Logging
 
 /// A `trainyard dev` API server running in-process on a free port, with a kubeconfig and a
@@ -12,11 +13,16 @@ public final class DevClusterHarness: Sendable {
     private let task: Task<Void, any Error>
 
     /// Starts a server. With `stateDirectory`, objects persist there (to test restarts).
-    public static func start(stateDirectory: String? = nil, watchHistory: Int = 10_000) async throws -> DevClusterHarness {
+    /// `port` 0 picks a free one; a restart test passes the previous server's port.
+    public static func start(
+        stateDirectory: String? = nil, watchHistory: Int = 10_000, port requestedPort: Int = 0,
+        bookmarkInterval: Duration? = nil
+    ) async throws -> DevClusterHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-test-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var config = DevServerConfiguration()
-        config.port = 0
+        config.port = requestedPort
+        if let bookmarkInterval { config.bookmarkInterval = bookmarkInterval }
         config.stateDirectory = stateDirectory
         config.kubeconfigPath = directory + "/kubeconfig"
         config.watchHistoryLimit = watchHistory
@@ -56,6 +62,20 @@ public final class DevClusterHarness: Sendable {
     public func stop() async {
         task.cancel()
         _ = try? await task.value
+    }
+
+    /// A client configuration for this server, read from its kubeconfig as a user's would be.
+    /// Rate limits are raised: tests create thousands of objects.
+    public func clientConfiguration(qps: Double = 2000, burst: Int = 4000) throws -> KubeClientConfiguration {
+        var configuration = try KubeClientConfiguration.fromKubeconfig(path: kubeconfig)
+        configuration.qps = qps
+        configuration.burst = burst
+        return configuration
+    }
+
+    /// A client for this server; shut it down at the end of the test.
+    public func makeClient(qps: Double = 2000, burst: Int = 4000, observer: (any KubeClientObserver)? = nil) throws -> KubeClient {
+        try KubeClient(configuration: try clientConfiguration(qps: qps, burst: burst), observer: observer)
     }
 
     var environment: [String: String] {

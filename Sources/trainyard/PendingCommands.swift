@@ -24,12 +24,6 @@ enum FileHandleStderr {
     static func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 }
 
-struct ControllerCommand: PendingCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "controller", abstract: "Run the Trainyard controller (not implemented yet).")
-    static let pendingIssue = "the controller runtime and reconcilers arrive with issues #3 and #7"
-}
-
 struct TrainCommand: PendingCommand {
     static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a model (not implemented yet).")
     static let pendingIssue = "the trainer arrives with issue #4"

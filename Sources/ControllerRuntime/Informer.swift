@@ -1,0 +1,138 @@
+import KubeAPI
+import KubeClient
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Keeps a local cache of one resource type in step with the API server and tells handlers what
+/// changed: list, then watch, relisting when needed (see `Watcher`). Each change reaches the
+/// handlers exactly once, also across reconnects and relists. Runs as a ServiceLifecycle service.
+public final class Informer<Object: KubernetesObject>: Service, Sendable {
+    public let type: ResourceType
+    public let namespace: String?
+    public let store = Store<Object>()
+    let client: KubeClient
+    let configuration: WatcherConfiguration
+    let resyncPeriod: Duration?
+    let logger: Logger
+    private let handlers = Mutex<[EventHandler<Object>]>([])
+    private let synced = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    public init(
+        client: KubeClient, type: ResourceType, namespace: String?, configuration: WatcherConfiguration = WatcherConfiguration(),
+        resyncPeriod: Duration? = nil, logger: Logger? = nil
+    ) {
+        self.client = client
+        self.type = type
+        self.namespace = (namespace?.isEmpty ?? true) ? nil : namespace
+        self.configuration = configuration
+        self.resyncPeriod = resyncPeriod
+        self.logger = logger ?? Logger(label: "trainyard.informer")
+        store.addIndex(Store<Object>.ownerIndex) { object in
+            (object.metadata.ownerReferences ?? []).filter { $0.controller == true }.map {
+                Self.ownerIndexValue(kind: $0.kind, namespace: object.metadata.namespace, name: $0.name)
+            }
+        }
+    }
+
+    /// `Kind/namespace/name`: the owner index value for an owner of `kind` called `name`.
+    public static func ownerIndexValue(kind: String, namespace: String?, name: String) -> String {
+        "\(kind)/\(namespace ?? "")/\(name)"
+    }
+
+    /// Registers a handler. Objects already in the cache are replayed to it as adds, so a handler
+    /// added late misses nothing.
+    public func addHandler(_ handler: EventHandler<Object>) {
+        let existing: [Object] = handlers.withLock { handlers in
+            handlers.append(handler)
+            return store.list()
+        }
+        existing.forEach(handler.onAdd)
+    }
+
+    /// Whether the first list has been loaded into the cache.
+    public var hasSynced: Bool { synced.withLock { $0.done } }
+
+    /// Returns once the first list is in the cache.
+    public func waitForSync() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = synced.withLock { state -> Bool in
+                if state.done { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    public func run() async throws {
+        logger.debug("informer starting", metadata: ["resource": "\(type)", "namespace": "\(namespace ?? "<all>")"])
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                if let resyncPeriod = self.resyncPeriod {
+                    group.addTask { await self.resync(every: resyncPeriod) }
+                }
+                group.addTask { await self.consume() }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    private func consume() async {
+        let watcher = client.watcher(Object.self, type: type, namespace: namespace, configuration: configuration)
+        do {
+            for try await event in watcher {
+                apply(event)
+            }
+        } catch {
+            // Only cancellation ends a watcher.
+        }
+    }
+
+    func apply(_ event: WatcherEvent<Object>) {
+        // Holding the handler lock while the store changes keeps `addHandler`'s replay and the
+        // live events from overlapping or leaving a gap.
+        handlers.withLock { current in apply(event, to: current) }
+    }
+
+    private func apply(_ event: WatcherEvent<Object>, to current: [EventHandler<Object>]) {
+        switch event {
+        case .restarted(let objects, _):
+            let diff = store.replace(with: objects)
+            for object in diff.added { current.forEach { $0.onAdd(object) } }
+            for (old, new) in diff.updated { current.forEach { $0.onUpdate(old, new) } }
+            for object in diff.deleted { current.forEach { $0.onDelete(object) } }
+            let waiters = synced.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.done = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            waiters.forEach { $0.resume() }
+        case .added(let object), .modified(let object):
+            // A watch resumed from an older version may replay what the cache already has.
+            if let old = store.get(object.objectKey) {
+                guard old.metadata.resourceVersion != object.metadata.resourceVersion else { return }
+                store.upsert(object)
+                current.forEach { $0.onUpdate(old, object) }
+            } else {
+                store.upsert(object)
+                current.forEach { $0.onAdd(object) }
+            }
+        case .deleted(let object):
+            let old = store.remove(object.objectKey)
+            guard old != nil else { return }
+            current.forEach { $0.onDelete(object) }
+        }
+    }
+
+    /// Periodically replays every cached object as an update, so controllers re-check the world
+    /// even when nothing changed (a safety net for missed external changes).
+    private func resync(every period: Duration) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: period) } catch { return }
+            let current = handlers.withLock { $0 }
+            for object in store.list() { current.forEach { $0.onUpdate(object, object) } }
+        }
+    }
+}

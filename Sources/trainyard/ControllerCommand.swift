@@ -1,0 +1,121 @@
+import ArgumentParser
+import ControllerRuntime
+import Foundation
+import KubeClient
+import Logging
+
+struct ControllerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "controller",
+        abstract: "Run the Trainyard controller manager.",
+        discussion: """
+            Connects to the API server (KUBECONFIG, ~/.kube/config, or in-cluster), starts the
+            informers and controllers, and serves /metrics and /healthz, /readyz. Stops cleanly
+            on SIGTERM or Ctrl-C.
+
+              trainyard controller --kubeconfig .trainyard/dev/kubeconfig \\
+                --metrics-bind-address 127.0.0.1:8080 --health-probe-bind-address 127.0.0.1:8081
+            """
+    )
+
+    @Option(help: "Path to a kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster).")
+    var kubeconfig: String?
+
+    @Option(help: "Kubeconfig context to use (default: its current-context).")
+    var context: String?
+
+    @Option(help: "Namespace to watch (empty: all namespaces).")
+    var namespace = ""
+
+    @Flag(help: "Elect one active replica through a Lease, so several can run for availability.")
+    var leaderElect = false
+
+    @Option(help: "Namespace of the leader election Lease (default: $POD_NAMESPACE, the pod's namespace, or the kubeconfig's).")
+    var leaderElectionNamespace: String?
+
+    @Option(help: "Name of the leader election Lease.")
+    var leaderElectionID = "trainyard-controller"
+
+    @Option(help: "Address for Prometheus /metrics ([host]:port; 0 disables).")
+    var metricsBindAddress = ":8080"
+
+    @Option(help: "Address for /healthz and /readyz ([host]:port; 0 disables).")
+    var healthProbeBindAddress = ":8081"
+
+    @Option(help: "Concurrent reconciles per controller.")
+    var workers = 2
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel = "info"
+
+    @Option(help: "Log format: text or json (one JSON object per line).")
+    var logFormat = "text"
+
+    func validate() throws {
+        guard workers >= 1 else { throw ValidationError("--workers: must be at least 1, got \(workers)") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level: \"\(logLevel)\" is not a level; expected trace, debug, info, notice, warning, error or critical")
+        }
+        guard ["text", "json"].contains(logFormat) else {
+            throw ValidationError("--log-format: \"\(logFormat)\" is not a format; expected text or json")
+        }
+        do {
+            _ = try BindAddress.parse(metricsBindAddress, flag: "--metrics-bind-address")
+            _ = try BindAddress.parse(healthProbeBindAddress, flag: "--health-probe-bind-address")
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let json = logFormat == "json"
+        LoggingSystem.bootstrap { label in
+            if json { return JSONLogHandler(label: label, level: level) }
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "trainyard.controller")
+        let clientConfiguration: KubeClientConfiguration
+        do {
+            clientConfiguration = try KubeClientConfiguration.load(kubeconfigPath: kubeconfig, context: context)
+        } catch {
+            logger.critical("cannot load the Kubernetes client configuration", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        var election: LeaderElectionConfiguration?
+        if leaderElect {
+            let environment = ProcessInfo.processInfo.environment
+            let electionNamespace =
+                leaderElectionNamespace ?? environment["POD_NAMESPACE"] ?? clientConfiguration.namespace ?? "default"
+            election = LeaderElectionConfiguration(leaseName: leaderElectionID, namespace: electionNamespace)
+        }
+        let manager = try Manager(
+            clientConfiguration: clientConfiguration,
+            configuration: ManagerConfiguration(
+                namespace: namespace, leaderElection: election,
+                metricsAddress: try BindAddress.parse(metricsBindAddress, flag: "--metrics-bind-address"),
+                healthAddress: try BindAddress.parse(healthProbeBindAddress, flag: "--health-probe-bind-address"),
+                workers: workers),
+            logger: logger)
+        logger.info(
+            "starting the controller manager",
+            metadata: [
+                "server": "\(clientConfiguration.server)", "config": "\(clientConfiguration.source)",
+                "namespace": "\(namespace.isEmpty ? "<all>" : namespace)", "leaderElection": "\(leaderElect)",
+            ])
+        if manager.controllerCount == 0 {
+            logger.notice(
+                "no reconcilers are registered yet: the TrainingJob, ModelDeployment and BatchPrediction controllers arrive in later issues; running the manager (probes, metrics, leader election) without them"
+            )
+        }
+        do {
+            try await manager.run()
+        } catch {
+            logger.critical("the controller manager stopped with an error", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        logger.info("the controller manager stopped")
+    }
+}
