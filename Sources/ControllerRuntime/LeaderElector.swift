@@ -118,7 +118,7 @@ public final class LeaderElector: Sendable {
             var spec = lease.spec ?? Lease.Spec()
             if decision == .acquire {
                 spec.acquireTime = Timestamp.microTime(now)
-                spec.leaseTransitions = (spec.leaseTransitions ?? 0) + (spec.holderIdentity.map { $0.isEmpty ? 0 : 1 } ?? 0)
+                spec.leaseTransitions = (spec.leaseTransitions ?? 0) + 1  // as client-go: every change of holder counts
             }
             spec.holderIdentity = identity
             spec.leaseDurationSeconds = durationSeconds

@@ -45,7 +45,7 @@ public final class KubeClient: Sendable {
                 throw KubeError(code: .configuration, message: "\(error)", underlying: error)
             }
         }
-        httpConfiguration.timeout = .init(connect: .seconds(10))
+        httpConfiguration.timeout = .init(connect: .seconds(5))
         httpConfiguration.redirectConfiguration = .disallow
         // Each watch holds an HTTP/1.1 connection for minutes; the default of 8 would queue
         // requests behind a handful of informers.
@@ -57,7 +57,15 @@ public final class KubeClient: Sendable {
 
     /// Closes connections. Streams still open fail.
     public func shutdown() async throws {
-        try await http.shutdown()
+        do {
+            try await http.shutdown()
+        } catch let error as HTTPClientError where error == .alreadyShutdown {}
+    }
+
+    deinit {
+        // A client dropped without shutdown() (a thrown error skipped it) still lets go of its
+        // connections; the shutdown keeps the HTTP client alive until it completes.
+        _ = http.shutdown()
     }
 
     /// The default namespace: the context's or the pod's own.

@@ -144,6 +144,7 @@ struct ControllerIntegrationTests {
             leaseName: "test-leader", namespace: "default", leaseDuration: .seconds(4), renewDeadline: .seconds(3),
             retryPeriod: .milliseconds(500))
         let probes = [ReconcileProbe(), ReconcileProbe()]
+        let watcher = try cluster.makeClient()
         var managers: [Manager] = []
         var runs: [Task<Void, any Error>] = []
         for (index, probe) in probes.enumerated() {
@@ -161,7 +162,7 @@ struct ControllerIntegrationTests {
             runs.append(Task { try await manager.run(signals: []) })
             if index == 0 {
                 // Let the first one win so the test knows whom to stop.
-                #expect(try await eventually { try await cluster.makeClient().get(Lease.self, namespace: "default", name: "test-leader").spec?.holderIdentity == "replica-0" })
+                #expect(try await eventually { (try? await watcher.get(Lease.self, namespace: "default", name: "test-leader"))?.spec?.holderIdentity == "replica-0" })
             }
         }
         let client = try cluster.makeClient()
@@ -188,6 +189,7 @@ struct ControllerIntegrationTests {
         runs[1].cancel()
         _ = try? await runs[1].value
         try await client.shutdown()
+        try await watcher.shutdown()
         await cluster.stop()
     }
 

@@ -75,17 +75,19 @@ struct KubeClientAPITests {
             ConfigMap.self, namespace: "default", name: "p", patch: [["op": "remove", "path": "/data/a"]], patchType: .json)
         #expect(jsonPatched.data == ["b": "2"])
 
+        // Fields written by create and patch belong to the client's manager (its user agent), so
+        // another manager's apply conflicts with them; apply to a fresh object instead.
         let applied = try await client.apply(
-            ConfigMap(metadata: ObjectMeta(name: "p", namespace: "default"), data: ["b": "3"]), fieldManager: "one")
+            ConfigMap(metadata: ObjectMeta(name: "q", namespace: "default"), data: ["b": "3"]), fieldManager: "one")
         #expect(applied.data?["b"] == "3")
         await #expect {
-            _ = try await client.apply(ConfigMap(metadata: ObjectMeta(name: "p", namespace: "default"), data: ["b": "4"]), fieldManager: "two")
+            _ = try await client.apply(ConfigMap(metadata: ObjectMeta(name: "q", namespace: "default"), data: ["b": "4"]), fieldManager: "two")
         } throws: { error in
             let error = error as? KubeError
             return error?.isConflict == true && error?.message.contains("conflict with \"one\"") == true
         }
         let forced = try await client.apply(
-            ConfigMap(metadata: ObjectMeta(name: "p", namespace: "default"), data: ["b": "4"]), fieldManager: "two", force: true)
+            ConfigMap(metadata: ObjectMeta(name: "q", namespace: "default"), data: ["b": "4"]), fieldManager: "two", force: true)
         #expect(forced.data?["b"] == "4")
         try await client.shutdown()
         await cluster.stop()

@@ -40,7 +40,7 @@ final class ScriptedServer: Sendable {
         if next.status == .ok || next.status == .created {
             body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","namespace":"default"}}"#
         } else {
-            body = #"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"busy","reason":"\#(next.status == .tooManyRequests ? "TooManyRequests" : "InternalError")","code":\#(next.status.code)}"#
+            body = #"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"busy","reason":"\#(next.status == .tooManyRequests ? "TooManyRequests" : next.status == .serviceUnavailable ? "ServiceUnavailable" : "InternalError")","code":\#(next.status.code)}"#
         }
         return Response(status: next.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
