@@ -40,7 +40,7 @@ public final class KubeClient: Sendable {
         var httpConfiguration = HTTPClient.Configuration()
         if configuration.server.hasPrefix("https://") {
             do {
-                httpConfiguration.tlsConfiguration = try configuration.tls.makeTLSConfiguration()
+                httpConfiguration.tlsConfiguration = try configuration.makeTLSConfiguration()
             } catch {
                 throw KubeError(code: .configuration, message: "\(error)", underlying: error)
             }
@@ -50,6 +50,11 @@ public final class KubeClient: Sendable {
         // Each watch holds an HTTP/1.1 connection for minutes; the default of 8 would queue
         // requests behind a handful of informers.
         httpConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        // Fail a refused or untrusted connection at once; `retryPolicy` and the watchers' back-off
+        // decide about retrying, instead of the request silently waiting out its deadline.
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
+        // kubeconfig tls-server-name: the URL carries the name to verify, DNS maps it back.
+        httpConfiguration.dnsOverride = configuration.dnsOverride
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         self.credentials = CredentialProvider(configuration.authentication)
         self.limiter = configuration.qps > 0 ? Mutex(TokenBucket(rate: configuration.qps, burst: max(configuration.burst, 1))) : nil
@@ -139,7 +144,7 @@ public final class KubeClient: Sendable {
         if let wait = limiter?.withLock({ $0.reserve() }), wait > .zero {
             try await Task.sleep(for: wait)
         }
-        var http = HTTPClientRequest(url: configuration.server + request.path + request.queryString)
+        var http = HTTPClientRequest(url: configuration.requestBaseURL + request.path + request.queryString)
         http.method = HTTPMethod(rawValue: request.method)
         http.headers.add(name: "Accept", value: "application/json")
         http.headers.add(name: "User-Agent", value: configuration.userAgent)
