@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help
 help: ## Show the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: bootstrap
 bootstrap: ## Create .venv with the pinned Python tools (kubectl)
@@ -26,11 +26,11 @@ test: bootstrap ## Set up and run the whole test suite (unit + kubectl integrati
 
 .PHONY: lint
 lint: ## Check formatting with swift-format
-	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	$(SWIFT) format lint --strict --recursive Sources Tests bench Package.swift
 
 .PHONY: fmt
 fmt: ## Format the sources in place
-	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+	$(SWIFT) format --in-place --recursive Sources Tests bench Package.swift
 
 .PHONY: demo
 demo: bootstrap build ## Start the dev cluster, apply the CRDs and examples, and show them
@@ -53,8 +53,12 @@ deploy: ## Install into the current cluster (arrives with a later issue)
 	@echo "make deploy: not implemented yet; manifests/ and charts/ arrive with a later issue" >&2; exit 2
 
 .PHONY: bench
-bench: ## Run the benchmarks (arrive with later issues)
-	@echo "make bench: no benchmarks yet; they arrive with the controller runtime and trainer issues" >&2; exit 2
+bench: bench-controller ## Run every benchmark (release build); record the tables in bench/RESULTS.md
+
+.PHONY: bench-controller
+bench-controller: ## Benchmark the controller runtime against trainyard dev (latency, memory, requests)
+	$(SWIFT) build -c release
+	.build/release/trainyard-bench .build/release/trainyard
 
 .PHONY: clean
 clean: ## Remove build output and dev state

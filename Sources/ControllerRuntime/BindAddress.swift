@@ -15,7 +15,8 @@ public struct BindAddress: Sendable, Equatable, CustomStringConvertible {
         if text == "0" || text.isEmpty { return nil }
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
             throw BindAddressError(
-                message: "\(flag): \"\(text)\" is not a listen address; expected [host]:port such as :8080 or 127.0.0.1:8080, or 0 to disable")
+                message:
+                    "\(flag): \"\(text)\" is not a listen address; expected [host]:port such as :8080 or 127.0.0.1:8080, or 0 to disable")
         }
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }

@@ -18,7 +18,9 @@ public struct EventHandler<Object: KubernetesObject>: Sendable {
     }
 
     /// One handler that calls `enqueue` with the keys `map` derives from any changed object.
-    public static func mapping(_ map: @escaping @Sendable (Object) -> [ObjectKey], to enqueue: @escaping @Sendable (ObjectKey) -> Void) -> EventHandler {
+    public static func mapping(_ map: @escaping @Sendable (Object) -> [ObjectKey], to enqueue: @escaping @Sendable (ObjectKey) -> Void)
+        -> EventHandler
+    {
         EventHandler(
             onAdd: { map($0).forEach(enqueue) },
             onUpdate: { old, new in

@@ -85,7 +85,8 @@ public final class LeaderElector: Sendable {
                 lastRenew = .now
             } else if ContinuousClock.now - lastRenew > configuration.renewDeadline {
                 throw LeadershipLost(
-                    description: "could not renew lease \(configuration.namespace)/\(configuration.leaseName) within \(configuration.renewDeadline)")
+                    description:
+                        "could not renew lease \(configuration.namespace)/\(configuration.leaseName) within \(configuration.renewDeadline)")
             }
         }
     }

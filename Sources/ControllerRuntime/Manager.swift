@@ -59,7 +59,8 @@ public final class Manager: Sendable {
         if let metricsAddress = configuration.metricsAddress, let healthAddress = configuration.healthAddress,
             metricsAddress == healthAddress, metricsAddress.port != 0
         {
-            servers.append(ProbeServer(address: metricsAddress, endpoints: [.health, .metrics], metrics: metrics, logger: logger, isReady: isReady))
+            servers.append(
+                ProbeServer(address: metricsAddress, endpoints: [.health, .metrics], metrics: metrics, logger: logger, isReady: isReady))
         } else {
             if let address = configuration.metricsAddress {
                 servers.append(ProbeServer(address: address, endpoints: .metrics, metrics: metrics, logger: logger, isReady: isReady))

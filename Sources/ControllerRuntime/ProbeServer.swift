@@ -58,11 +58,13 @@ public final class ProbeServer: Service, Sendable {
         }
         let app = Application(
             router: router,
-            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: "trainyard-controller"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(address.host, port: address.port), serverName: "trainyard-controller"),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? address.port
                 bound.withLock { $0 = port }
-                let paths = (endpoints.contains(.health) ? ["/healthz", "/readyz"] : []) + (endpoints.contains(.metrics) ? ["/metrics"] : [])
+                let paths =
+                    (endpoints.contains(.health) ? ["/healthz", "/readyz"] : []) + (endpoints.contains(.metrics) ? ["/metrics"] : [])
                 logger.info("serving \(paths.joined(separator: " "))", metadata: ["address": "\(address.host):\(port)"])
             },
             logger: logger)

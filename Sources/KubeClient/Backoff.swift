@@ -1,3 +1,5 @@
+import Foundation
+
 /// Exponential back-off: `base * factor^attempt`, capped, with optional jitter so that many
 /// clients failing together do not retry together.
 public struct Backoff: Sendable, Equatable {
@@ -31,5 +33,3 @@ extension Duration {
         Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
 }
-
-import Foundation

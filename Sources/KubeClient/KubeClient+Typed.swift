@@ -17,11 +17,14 @@ extension KubeClient {
         _: T.Type, namespace: String?, options: ListOptions = ListOptions()
     ) async throws -> ObjectList<T> {
         let page = try await list(T.resourceType, namespace: namespace, options: options)
-        return ObjectList(items: try page.items.map { try decode(T.self, $0) }, resourceVersion: page.resourceVersion, continueToken: page.continueToken)
+        return ObjectList(
+            items: try page.items.map { try decode(T.self, $0) }, resourceVersion: page.resourceVersion, continueToken: page.continueToken)
     }
 
     public func create<T: KubernetesResource>(_ object: T, fieldManager: String? = nil) async throws -> T {
-        try decode(T.self, try await create(T.resourceType, namespace: object.metadata.namespace, object: try encode(object), fieldManager: fieldManager))
+        try decode(
+            T.self,
+            try await create(T.resourceType, namespace: object.metadata.namespace, object: try encode(object), fieldManager: fieldManager))
     }
 
     public func update<T: KubernetesResource>(_ object: T, fieldManager: String? = nil) async throws -> T {

@@ -140,7 +140,9 @@ public final class KubeClient: Sendable {
         return response.response
     }
 
-    private func send(_ request: KubeRequest, deadline: Duration) async throws -> (response: HTTPClientResponse, started: ContinuousClock.Instant) {
+    private func send(_ request: KubeRequest, deadline: Duration) async throws -> (
+        response: HTTPClientResponse, started: ContinuousClock.Instant
+    ) {
         if let wait = limiter?.withLock({ $0.reserve() }), wait > .zero {
             try await Task.sleep(for: wait)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import KubeAPI
 
 /// A failed Kubernetes API call: what kind of failure (`code`), the HTTP status and the server's
@@ -140,5 +141,3 @@ public struct KubeError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
-
-import Foundation

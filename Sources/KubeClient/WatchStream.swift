@@ -59,7 +59,8 @@ public struct WatchStream: AsyncSequence, Sendable {
                 }
                 buffer.append(contentsOf: chunk.readableBytesView)
                 if buffer.count > WatchStream.maxLineBytes {
-                    throw KubeError(code: .decoding, message: "a watch event is larger than \(WatchStream.maxLineBytes) bytes", request: request)
+                    throw KubeError(
+                        code: .decoding, message: "a watch event is larger than \(WatchStream.maxLineBytes) bytes", request: request)
                 }
             }
         }
@@ -74,7 +75,9 @@ public struct WatchStream: AsyncSequence, Sendable {
             guard let typeName = json["type"]?.stringValue, let type = WatchEvent.EventType(rawValue: typeName),
                 let object = json["object"]
             else {
-                throw KubeError(code: .decoding, message: "a watch event has no known type and object: \(json.serialized().prefix(200))", request: request)
+                throw KubeError(
+                    code: .decoding, message: "a watch event has no known type and object: \(json.serialized().prefix(200))",
+                    request: request)
             }
             if type == .error {
                 let status = try? object.decode(as: Status.self)
@@ -94,7 +97,8 @@ extension KubeClient {
         var query = options.queryItems
         query.append(("watch", "1"))
         if bookmarks { query.append(("allowWatchBookmarks", "true")) }
-        let request = KubeRequest(method: "GET", path: type.path(namespace: namespace), query: query, verb: "watch", resource: type.description)
+        let request = KubeRequest(
+            method: "GET", path: type.path(namespace: namespace), query: query, verb: "watch", resource: type.description)
         // The server ends the stream after timeoutSeconds; give it room before the client gives up.
         let deadline = Duration.seconds((options.timeoutSeconds ?? 1800) + 60)
         let response = try await stream(request, deadline: deadline)

@@ -147,7 +147,10 @@ public struct Watcher<Object: KubernetesObject>: AsyncSequence, Sendable {
             } catch {
                 logger.error(
                     "skipping an object that does not decode",
-                    metadata: ["resource": "\(watcher.type)", "name": "\(json[path: ["metadata", "name"]]?.stringValue ?? "?")", "error": "\(error)"])
+                    metadata: [
+                        "resource": "\(watcher.type)", "name": "\(json[path: ["metadata", "name"]]?.stringValue ?? "?")",
+                        "error": "\(error)",
+                    ])
                 return nil
             }
         }

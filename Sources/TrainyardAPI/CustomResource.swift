@@ -2,7 +2,7 @@ import KubeAPI
 
 /// A Trainyard custom resource type: where it lives in the API (group, version, plural) and the
 /// parts every one has, so clients, informers and reconcilers can be written once for all three.
-public protocol CustomResource: Codable, Sendable, Equatable {
+public protocol CustomResource: KubernetesResource, Equatable {
     associatedtype Spec: Codable, Sendable, Equatable
     associatedtype Status: Codable, Sendable, Equatable
 
@@ -23,4 +23,9 @@ public protocol CustomResource: Codable, Sendable, Equatable {
 extension CustomResource {
     /// `group/version`, the value of `apiVersion`.
     public static var groupVersion: String { "\(group)/\(version)" }
+
+    /// Where the API serves it, so clients and informers take the type alone.
+    public static var resourceType: ResourceType {
+        ResourceType(group: group, version: version, resource: plural, kind: kind)
+    }
 }

@@ -54,7 +54,8 @@ struct ControllerCommand: AsyncParsableCommand {
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers: must be at least 1, got \(workers)") }
         guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level: \"\(logLevel)\" is not a level; expected trace, debug, info, notice, warning, error or critical")
+            throw ValidationError(
+                "--log-level: \"\(logLevel)\" is not a level; expected trace, debug, info, notice, warning, error or critical")
         }
         guard ["text", "json"].contains(logFormat) else {
             throw ValidationError("--log-format: \"\(logFormat)\" is not a format; expected text or json")

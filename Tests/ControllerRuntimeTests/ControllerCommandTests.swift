@@ -36,11 +36,13 @@ struct ControllerCommandTests {
         await cluster.stop()
     }
 
-    @Test("bad flags are refused with a message naming the flag", arguments: [
-        (["--workers", "0"], "--workers: must be at least 1"),
-        (["--metrics-bind-address", "nope"], "--metrics-bind-address: \"nope\" is not a listen address"),
-        (["--log-format", "xml"], "--log-format: \"xml\" is not a format; expected text or json"),
-    ])
+    @Test(
+        "bad flags are refused with a message naming the flag",
+        arguments: [
+            (["--workers", "0"], "--workers: must be at least 1"),
+            (["--metrics-bind-address", "nope"], "--metrics-bind-address: \"nope\" is not a listen address"),
+            (["--log-format", "xml"], "--log-format: \"xml\" is not a format; expected text or json"),
+        ])
     func badFlags(arguments: [String], message: String) async throws {
         let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
         let result = try await CommandRunner.run(binary, ["controller"] + arguments)

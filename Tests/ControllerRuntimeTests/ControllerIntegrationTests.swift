@@ -162,7 +162,10 @@ struct ControllerIntegrationTests {
             runs.append(Task { try await manager.run(signals: []) })
             if index == 0 {
                 // Let the first one win so the test knows whom to stop.
-                #expect(try await eventually { (try? await watcher.get(Lease.self, namespace: "default", name: "test-leader"))?.spec?.holderIdentity == "replica-0" })
+                #expect(
+                    try await eventually {
+                        (try? await watcher.get(Lease.self, namespace: "default", name: "test-leader"))?.spec?.holderIdentity == "replica-0"
+                    })
             }
         }
         let client = try cluster.makeClient()

@@ -43,9 +43,11 @@ struct HelpersTests {
         #expect(Timestamp.parse("yesterday") == nil)
     }
 
-    @Test("listen addresses parse like controller-runtime's flags", arguments: [
-        (":8080", "0.0.0.0:8080"), ("127.0.0.1:0", "127.0.0.1:0"), ("[::1]:9000", "[::1]:9000"), ("localhost:1", "localhost:1"),
-    ])
+    @Test(
+        "listen addresses parse like controller-runtime's flags",
+        arguments: [
+            (":8080", "0.0.0.0:8080"), ("127.0.0.1:0", "127.0.0.1:0"), ("[::1]:9000", "[::1]:9000"), ("localhost:1", "localhost:1"),
+        ])
     func bindAddress(text: String, expected: String) throws {
         #expect(try BindAddress.parse(text, flag: "--x")?.description == expected)
     }

@@ -59,7 +59,8 @@ func createConfigMaps(_ client: KubeClient, namespace: String, prefix: String, c
 
 func ensureNamespace(_ client: KubeClient, _ name: String) async throws {
     do {
-        _ = try await client.create(.namespaces, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
+        _ = try await client.create(
+            .namespaces, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
     } catch let error as KubeError where error.isAlreadyExists {}
 }
 

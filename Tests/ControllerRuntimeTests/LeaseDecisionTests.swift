@@ -6,16 +6,18 @@ import Testing
 struct LeaseDecisionTests {
     let t0 = ContinuousClock.now
 
-    @Test("who may take the lease, and when", arguments: [
-        // (holder, duration, seconds since observed, expected)
-        (nil as String?, 15, 0, "acquire"),
-        ("", 15, 0, "acquire"),
-        ("me", 15, 100, "renew"),
-        ("other", 15, 5, "held"),
-        ("other", 15, 14, "held"),
-        ("other", 15, 15, "acquire"),
-        ("other", 1, 2, "acquire"),
-    ])
+    @Test(
+        "who may take the lease, and when",
+        arguments: [
+            // (holder, duration, seconds since observed, expected)
+            (nil as String?, 15, 0, "acquire"),
+            ("", 15, 0, "acquire"),
+            ("me", 15, 100, "renew"),
+            ("other", 15, 5, "held"),
+            ("other", 15, 14, "held"),
+            ("other", 15, 15, "acquire"),
+            ("other", 1, 2, "acquire"),
+        ])
     func decide(holder: String?, duration: Int, elapsed: Int, expected: String) {
         let record = Lease.Spec(holderIdentity: holder, leaseDurationSeconds: duration)
         let decision = LeaseDecision.decide(

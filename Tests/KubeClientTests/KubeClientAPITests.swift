@@ -12,7 +12,8 @@ struct KubeClientAPITests {
     func typedRoundTrip() async throws {
         let cluster = try await DevClusterHarness.start()
         let client = try cluster.makeClient()
-        let created = try await client.create(ConfigMap(metadata: ObjectMeta(name: "a", namespace: "default", labels: ["app": "x"]), data: ["k": "v"]))
+        let created = try await client.create(
+            ConfigMap(metadata: ObjectMeta(name: "a", namespace: "default", labels: ["app": "x"]), data: ["k": "v"]))
         #expect(created.metadata.uid != nil && created.metadata.resourceVersion != nil)
         var fetched = try await client.get(ConfigMap.self, namespace: "default", name: "a")
         #expect(fetched.data == ["k": "v"])
@@ -81,7 +82,8 @@ struct KubeClientAPITests {
             ConfigMap(metadata: ObjectMeta(name: "q", namespace: "default"), data: ["b": "3"]), fieldManager: "one")
         #expect(applied.data?["b"] == "3")
         await #expect {
-            _ = try await client.apply(ConfigMap(metadata: ObjectMeta(name: "q", namespace: "default"), data: ["b": "4"]), fieldManager: "two")
+            _ = try await client.apply(
+                ConfigMap(metadata: ObjectMeta(name: "q", namespace: "default"), data: ["b": "4"]), fieldManager: "two")
         } throws: { error in
             let error = error as? KubeError
             return error?.isConflict == true && error?.message.contains("conflict with \"one\"") == true
@@ -117,15 +119,18 @@ struct KubeClientAPITests {
         let crd = try loadYAMLDocuments(repositoryRoot + "/crds/trainyard.dev_trainingjobs.yaml")[0]
         do {
             _ = try await client.create(
-                ResourceType(group: "apiextensions.k8s.io", version: "v1", resource: "customresourcedefinitions", kind: "CustomResourceDefinition", namespaced: false),
+                ResourceType(
+                    group: "apiextensions.k8s.io", version: "v1", resource: "customresourcedefinitions", kind: "CustomResourceDefinition",
+                    namespaced: false),
                 namespace: nil, object: crd)
         }
         let trainingJobs = ResourceType(group: "trainyard.dev", version: "v1alpha1", resource: "trainingjobs", kind: "TrainingJob")
         let example = try loadYAMLDocuments(repositoryRoot + "/examples/trainingjob.yaml")[0]
         var created: JSONValue = .null
-        #expect(try await eventuallyOK {
-            created = try await client.create(trainingJobs, namespace: "default", object: example)
-        })
+        #expect(
+            try await eventuallyOK {
+                created = try await client.create(trainingJobs, namespace: "default", object: example)
+            })
         let name = try #require(created[path: ["metadata", "name"]]?.stringValue)
         var withStatus = created
         withStatus["status"] = ["phase": "Running"]

@@ -40,7 +40,8 @@ final class ScriptedServer: Sendable {
         if next.status == .ok || next.status == .created {
             body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","namespace":"default"}}"#
         } else {
-            body = #"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"busy","reason":"\#(next.status == .tooManyRequests ? "TooManyRequests" : next.status == .serviceUnavailable ? "ServiceUnavailable" : "InternalError")","code":\#(next.status.code)}"#
+            body =
+                #"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"busy","reason":"\#(next.status == .tooManyRequests ? "TooManyRequests" : next.status == .serviceUnavailable ? "ServiceUnavailable" : "InternalError")","code":\#(next.status.code)}"#
         }
         return Response(status: next.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
@@ -48,9 +49,10 @@ final class ScriptedServer: Sendable {
 
 @Suite("Retries and rate limits")
 struct RetryTests {
-    func withServer(_ script: [(status: HTTPResponse.Status, retryAfter: String?)], policy: RetryPolicy, qps: Double = 0,
-        _ body: (KubeClient, ScriptedServer) async throws -> Void) async throws
-    {
+    func withServer(
+        _ script: [(status: HTTPResponse.Status, retryAfter: String?)], policy: RetryPolicy, qps: Double = 0,
+        _ body: (KubeClient, ScriptedServer) async throws -> Void
+    ) async throws {
         let server = ScriptedServer(script)
         let task = Task { try await server.run() }
         while server.port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
@@ -67,7 +69,8 @@ struct RetryTests {
     @Test("429 and 5xx on a GET are retried with growing delays until it succeeds")
     func growingDelays() async throws {
         let policy = RetryPolicy(maxRetries: 5, backoff: Backoff(base: .milliseconds(50), cap: .seconds(5)))
-        try await withServer([(.tooManyRequests, nil), (.internalServerError, nil), (.serviceUnavailable, nil)], policy: policy) { client, server in
+        try await withServer([(.tooManyRequests, nil), (.internalServerError, nil), (.serviceUnavailable, nil)], policy: policy) {
+            client, server in
             let object = try await client.get(ConfigMap.self, namespace: "default", name: "x")
             #expect(object.metadata.name == "x")
             let times = server.times
@@ -144,10 +147,12 @@ struct RetryTests {
         try await client.shutdown()
     }
 
-    @Test("backoff, token bucket and retry policy rules", arguments: [
-        (429, "POST", nil as Int?, true), (500, "GET", nil, true), (500, "POST", nil, false), (503, "POST", 2, true),
-        (404, "GET", nil, false), (409, "PUT", nil, false), (0, "GET", nil, true), (0, "POST", nil, false),
-    ])
+    @Test(
+        "backoff, token bucket and retry policy rules",
+        arguments: [
+            (429, "POST", nil as Int?, true), (500, "GET", nil, true), (500, "POST", nil, false), (503, "POST", 2, true),
+            (404, "GET", nil, false), (409, "PUT", nil, false), (0, "GET", nil, true), (0, "POST", nil, false),
+        ])
     func policyTable(status: Int, method: String, retryAfter: Int?, retried: Bool) {
         let verb = ["GET": "get", "POST": "create", "PUT": "update"][method]!
         let request = KubeRequest(method: method, path: "/x", verb: verb, resource: "configmaps")

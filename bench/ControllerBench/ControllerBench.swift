@@ -20,7 +20,8 @@ struct ControllerBench {
         }
         let arguments = CommandLine.arguments.dropFirst()
         guard let trainyard = arguments.first else {
-            FileHandle.standardError.write(Data("usage: trainyard-bench PATH-TO-trainyard [objects-for-latency] [objects-for-memory]\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: trainyard-bench PATH-TO-trainyard [objects-for-latency] [objects-for-memory]\n".utf8))
             exit(2)
         }
         let latencyObjects = arguments.dropFirst().first.flatMap { Int($0) } ?? 1000
@@ -61,7 +62,9 @@ struct ControllerBench {
 
     /// Starts a manager with one controller over ConfigMaps in a fresh namespace, then creates
     /// objects 8 at a time and records, per object, create-sent -> first reconcile.
-    static func measureLatency(_ configuration: KubeClientConfiguration, objects: Int) async throws -> (p50: Duration, p99: Duration, max: Duration) {
+    static func measureLatency(_ configuration: KubeClientConfiguration, objects: Int) async throws -> (
+        p50: Duration, p99: Duration, max: Duration
+    ) {
         let namespace = "bench-latency"
         let client = try KubeClient(configuration: configuration)
         try await createNamespace(client, namespace)
@@ -101,7 +104,9 @@ struct ControllerBench {
         return (percentile(sorted, 0.5), percentile(sorted, 0.99), sorted.last!)
     }
 
-    static func measureMemory(_ configuration: KubeClientConfiguration, objects: Int) async throws -> (growthMiB: Double, bytesPerObject: Double, totalMiB: Double, syncTime: Duration) {
+    static func measureMemory(_ configuration: KubeClientConfiguration, objects: Int) async throws -> (
+        growthMiB: Double, bytesPerObject: Double, totalMiB: Double, syncTime: Duration
+    ) {
         let namespace = "bench-memory"
         let client = try KubeClient(configuration: configuration)
         try await createNamespace(client, namespace)
@@ -113,7 +118,8 @@ struct ControllerBench {
                 group.addTask {
                     _ = try await client.create(
                         ConfigMap(
-                            metadata: ObjectMeta(name: "cm-\(index)", namespace: namespace, labels: ["app": "bench", "shard": "\(index % 16)"]),
+                            metadata: ObjectMeta(
+                                name: "cm-\(index)", namespace: namespace, labels: ["app": "bench", "shard": "\(index % 16)"]),
                             data: ["config.yaml": String(repeating: "x", count: 256)]))
                 }
             }
@@ -171,7 +177,8 @@ struct ControllerBench {
 
     static func createNamespace(_ client: KubeClient, _ name: String) async throws {
         do {
-            _ = try await client.create(.namespaces, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
+            _ = try await client.create(
+                .namespaces, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
         } catch let error as KubeError where error.isAlreadyExists {}
     }
 
