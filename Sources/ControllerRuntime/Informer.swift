@@ -16,7 +16,7 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
     let resyncPeriod: Duration?
     let logger: Logger
     private let handlers = Mutex<[EventHandler<Object>]>([])
-    private let synced = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let synced = Mutex(false)
 
     public init(
         client: KubeClient, type: ResourceType, namespace: String?, configuration: WatcherConfiguration = WatcherConfiguration(),
@@ -25,6 +25,9 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
         self.client = client
         self.type = type
         self.namespace = (namespace?.isEmpty ?? true) ? nil : namespace
+        var configuration = configuration
+        // An informer's cache must start from a full list.
+        configuration.startResourceVersion = nil
         self.configuration = configuration
         self.resyncPeriod = resyncPeriod
         self.logger = logger ?? Logger(label: "trainyard.informer")
@@ -43,25 +46,21 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
     /// Registers a handler. Objects already in the cache are replayed to it as adds, so a handler
     /// added late misses nothing.
     public func addHandler(_ handler: EventHandler<Object>) {
-        let existing: [Object] = handlers.withLock { handlers in
+        // Under the handler lock, so no live event reaches the new handler before its replay.
+        handlers.withLock { handlers in
             handlers.append(handler)
-            return store.list()
+            store.list().forEach(handler.onAdd)
         }
-        existing.forEach(handler.onAdd)
     }
 
     /// Whether the first list has been loaded into the cache.
-    public var hasSynced: Bool { synced.withLock { $0.done } }
+    public var hasSynced: Bool { synced.withLock { $0 } }
 
-    /// Returns once the first list is in the cache.
+    /// Returns once the first list is in the cache, or when the task is cancelled (so a shutdown
+    /// never hangs on an API server that cannot be listed).
     public func waitForSync() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = synced.withLock { state -> Bool in
-                if state.done { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
+        while !hasSynced && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(20))
         }
     }
 
@@ -103,12 +102,7 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
             for object in diff.added { current.forEach { $0.onAdd(object) } }
             for (old, new) in diff.updated { current.forEach { $0.onUpdate(old, new) } }
             for object in diff.deleted { current.forEach { $0.onDelete(object) } }
-            let waiters = synced.withLock { state -> [CheckedContinuation<Void, Never>] in
-                state.done = true
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            waiters.forEach { $0.resume() }
+            synced.withLock { $0 = true }
         case .added(let object), .modified(let object):
             // A watch resumed from an older version may replay what the cache already has.
             if let old = store.get(object.objectKey) {
@@ -131,8 +125,10 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
     private func resync(every period: Duration) async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: period) } catch { return }
-            let current = handlers.withLock { $0 }
-            for object in store.list() { current.forEach { $0.onUpdate(object, object) } }
+            // Under the handler lock, in step with live events.
+            handlers.withLock { current in
+                for object in store.list() { current.forEach { $0.onUpdate(object, object) } }
+            }
         }
     }
 }

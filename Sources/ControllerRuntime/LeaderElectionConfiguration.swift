@@ -29,8 +29,8 @@ public struct LeaderElectionConfiguration: Sendable, Equatable {
         if leaseDuration <= renewDeadline {
             return "leader election: the lease duration (\(leaseDuration)) must be longer than the renew deadline (\(renewDeadline))"
         }
-        if renewDeadline <= retryPeriod {
-            return "leader election: the renew deadline (\(renewDeadline)) must be longer than the retry period (\(retryPeriod))"
+        if renewDeadline <= retryPeriod * 1.2 {
+            return "leader election: the renew deadline (\(renewDeadline)) must be longer than 1.2 x the retry period (\(retryPeriod))"
         }
         return nil
     }

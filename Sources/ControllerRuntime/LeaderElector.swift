@@ -2,6 +2,7 @@ import Foundation
 import KubeAPI
 import KubeClient
 import Logging
+import Synchronization
 
 /// Elects one leader among replicas with a coordination.k8s.io/v1 Lease, then runs the leader's
 /// work for as long as it keeps the lease. Losing the lease (no renewal within the renew
@@ -33,7 +34,9 @@ public final class LeaderElector: Sendable {
     }
 
     /// Waits to become leader, then runs `work` while leading. Returns when `work` returns or the
-    /// task is cancelled (after releasing the lease); throws `LeadershipLost` if renewal fails.
+    /// task is cancelled (after releasing the lease); throws `LeadershipLost` at once if renewal
+    /// fails, without waiting for `work`: the caller must stop acting as leader (exit), as
+    /// controller-runtime's managers do.
     public func runWhenLeader(_ work: @escaping @Sendable () async throws -> Void) async throws {
         var observation = Observation(record: nil, observedAt: .now)
         metrics?.leaderChanged(name: configuration.leaseName, isLeader: false)
@@ -41,31 +44,41 @@ public final class LeaderElector: Sendable {
             "waiting for leadership",
             metadata: ["lease": "\(configuration.namespace)/\(configuration.leaseName)", "identity": "\(configuration.identity)"])
         while true {
-            if Task.isCancelled { return }
-            if await tryAcquireOrRenew(&observation) { break }
+            if Task.isCancelled {
+                // An acquiring write may have landed even though its answer was cut off.
+                await Task { await self.release() }.value
+                return
+            }
+            let (held, seen) = await attempt(observation, within: configuration.renewDeadline)
+            if let seen { observation = seen }
+            if held { break }
             try? await Task.sleep(for: configuration.retryPeriod * Double.random(in: 1.0...1.2))
         }
         logger.info("became leader", metadata: ["identity": "\(configuration.identity)"])
         metrics?.leaderChanged(name: configuration.leaseName, isLeader: true)
         defer { metrics?.leaderChanged(name: configuration.leaseName, isLeader: false) }
         let acquired = observation
-        let outcome: Result<Void, any Error> = await withTaskGroup(of: Result<Void, any Error>?.self) { group in
-            group.addTask {
-                do { try await work() } catch { return .failure(error) }
-                return .success(())
-            }
-            group.addTask {
-                do {
-                    try await self.renewLoop(acquired)
-                } catch {
-                    return .failure(error)
+        // Work and renewal run as tasks of their own and race: losing the lease must not wait for
+        // the work (reconciles in flight) to finish, while a shutdown lets it finish and keeps
+        // renewing meanwhile.
+        let workTask = Task { try await work() }
+        let renewTask = Task { try await self.renewLoop(acquired) }
+        let outcome: Result<Void, any Error> = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, any Error>, Never>) in
+                let first = FirstResult(continuation)
+                Task {
+                    do { try await workTask.value } catch { return first.resume(.failure(error)) }
+                    first.resume(.success(()))
                 }
-                return nil  // cancelled
+                Task {
+                    do { try await renewTask.value } catch { return first.resume(.failure(error)) }
+                }
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? .success(())
+        } onCancel: {
+            workTask.cancel()
         }
+        renewTask.cancel()
+        if case .failure(let error) = outcome, error is LeadershipLost { workTask.cancel() }
         if case .failure(let error) = outcome, error is LeadershipLost {
             logger.error("lost leadership", metadata: ["error": "\(error)"])
             throw error
@@ -81,13 +94,36 @@ public final class LeaderElector: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.retryPeriod)
             if Task.isCancelled { return }
-            if await tryAcquireOrRenew(&observation) {
+            // Each attempt may take only what is left of the renew deadline, as client-go bounds
+            // it, so a slow API server cannot keep us acting as leader past the lease.
+            let remaining = configuration.renewDeadline - (ContinuousClock.now - lastRenew)
+            let (held, seen) = remaining > .zero ? await attempt(observation, within: remaining) : (false, nil)
+            if let seen { observation = seen }
+            if held {
                 lastRenew = .now
-            } else if ContinuousClock.now - lastRenew > configuration.renewDeadline {
+            } else if ContinuousClock.now - lastRenew >= configuration.renewDeadline {
                 throw LeadershipLost(
                     description:
                         "could not renew lease \(configuration.namespace)/\(configuration.leaseName) within \(configuration.renewDeadline)")
             }
+        }
+    }
+
+    /// One `tryAcquireOrRenew` bounded by `limit`; a timed-out attempt counts as not held.
+    func attempt(_ observation: Observation, within limit: Duration) async -> (held: Bool, observation: Observation?) {
+        await withTaskGroup(of: (Bool, Observation?)?.self) { group in
+            group.addTask {
+                var seen = observation
+                let held = await self.tryAcquireOrRenew(&seen)
+                return (held, seen)
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? (false, nil)
         }
     }
 
@@ -153,6 +189,22 @@ public final class LeaderElector: Sendable {
             logger.info("released leadership", metadata: ["identity": "\(configuration.identity)"])
         } catch {
             logger.warning("could not release the lease; the next leader waits for it to expire", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Resumes a continuation with the first result offered and ignores the rest.
+final class FirstResult: Sendable {
+    private let slot: Mutex<CheckedContinuation<Result<Void, any Error>, Never>?>
+
+    init(_ continuation: CheckedContinuation<Result<Void, any Error>, Never>) {
+        slot = Mutex(continuation)
+    }
+
+    func resume(_ result: Result<Void, any Error>) {
+        slot.withLock { slot in
+            slot?.resume(returning: result)
+            slot = nil
         }
     }
 }

@@ -126,10 +126,17 @@ public final class Manager: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = probeServers.map { .init(service: $0) }
         services += informers.map { .init(service: $0) }
         services.append(.init(service: ControllerRunner(manager: self, controllers: controllers, waitForSync: waits)))
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: signals, logger: logger))
-        defer { Task { try? await client.shutdown() } }
-        try await group.run()
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: signals, logger: logger)
+        // Within the kubelet's default 30 s grace period: what has not stopped by then is cancelled.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(25)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        do {
+            try await group.run()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try? await client.shutdown()
     }
 }
 

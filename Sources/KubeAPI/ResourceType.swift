@@ -39,23 +39,9 @@ public struct ResourceType: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Names are DNS labels or subdomains in practice, but a caller's typo must not turn into a
-    /// different path, so anything outside the unreserved set is percent-encoded.
+    /// different path, so anything else is percent-encoded.
     private static func escape(_ segment: String) -> String {
-        var out = ""
-        for byte in segment.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"), UInt8(ascii: ":"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF".utf8)
-                out += "%"
-                out.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
-                out.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0xF)]))
-            }
-        }
-        return out
+        PercentEncoding.encode(segment, keeping: [UInt8(ascii: ":")])
     }
 }
 

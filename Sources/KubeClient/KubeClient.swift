@@ -84,6 +84,7 @@ public final class KubeClient: Sendable {
             do {
                 return try await performOnce(request)
             } catch let error as KubeError {
+                if Task.isCancelled { throw error }
                 if error.code == .unauthorized, !reauthenticated, configuration.authentication.canRefresh {
                     // Tokens from files and plugins rotate; a 401 means ours went stale.
                     reauthenticated = true
@@ -98,7 +99,7 @@ public final class KubeClient: Sendable {
                 do {
                     try await Task.sleep(for: delay)
                 } catch {
-                    throw error
+                    throw KubeError(code: .transport, message: "cancelled", request: request.summary, underlying: error)
                 }
             }
         }
@@ -144,7 +145,11 @@ public final class KubeClient: Sendable {
         response: HTTPClientResponse, started: ContinuousClock.Instant
     ) {
         if let wait = limiter?.withLock({ $0.reserve() }), wait > .zero {
-            try await Task.sleep(for: wait)
+            do {
+                try await Task.sleep(for: wait)
+            } catch {
+                throw KubeError(code: .transport, message: "cancelled", request: request.summary, underlying: error)
+            }
         }
         var http = HTTPClientRequest(url: configuration.requestBaseURL + request.path + request.queryString)
         http.method = HTTPMethod(rawValue: request.method)
@@ -173,6 +178,13 @@ public final class KubeClient: Sendable {
 
     func transportError(_ error: any Error, request: KubeRequest) -> KubeError {
         if let error = error as? KubeError { return error }
+        if error is NIOTooManyBytesError {
+            // Not a transport failure: fetching it again would fail the same way.
+            return KubeError(
+                code: .decoding, statusCode: 200,
+                message: "the answer is larger than \(Self.maxResponseBytes >> 20) MiB; list it in pages (limit)",
+                request: request.summary, underlying: error)
+        }
         if error is CancellationError {
             return KubeError(code: .transport, message: "cancelled", request: request.summary, underlying: error)
         }

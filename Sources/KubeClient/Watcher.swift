@@ -58,6 +58,10 @@ public struct Watcher<Object: KubernetesObject>: AsyncSequence, Sendable {
         var resourceVersion: String?
         var stream: WatchStream.Iterator?
         var failures = 0
+        /// When the current stream opened and how many events it brought, to spot streams that
+        /// the server (or a proxy) closes at once, which must not be reopened in a tight loop.
+        var streamOpened = ContinuousClock.now
+        var streamEvents = 0
 
         init(watcher: Watcher) {
             self.watcher = watcher
@@ -89,6 +93,8 @@ public struct Watcher<Object: KubernetesObject>: AsyncSequence, Sendable {
                     options.timeoutSeconds = Int.random(in: watcher.configuration.watchTimeoutSeconds)
                     do {
                         stream = try await client.watch(type, namespace: watcher.namespace, options: options).makeAsyncIterator()
+                        streamOpened = .now
+                        streamEvents = 0
                     } catch let error as KubeError where error.isGone {
                         expired()
                         continue
@@ -100,10 +106,15 @@ public struct Watcher<Object: KubernetesObject>: AsyncSequence, Sendable {
                 do {
                     guard let event = try await stream?.next() else {
                         stream = nil
-                        client.observer?.watchRestarted(resource: type.description, reason: "closed")
+                        if streamEvents == 0 && ContinuousClock.now - streamOpened < .seconds(1) {
+                            await fail("watch", KubeError(code: .transport, message: "very short watch: closed at once with no events"))
+                        } else {
+                            client.observer?.watchRestarted(resource: type.description, reason: "closed")
+                        }
                         continue
                     }
                     failures = 0
+                    streamEvents += 1
                     if let version = event.resourceVersion, !version.isEmpty { resourceVersion = version }
                     switch event.type {
                     case .bookmark, .error: continue

@@ -44,7 +44,7 @@ struct ControllerIntegrationTests {
         let manager = try Manager(
             clientConfiguration: try cluster.clientConfiguration(),
             configuration: ManagerConfiguration(namespace: "default", workers: 2))
-        let failures = 6
+        let failures = 8
         let controller = manager.controller(name: "flaky") { key in
             probe.begin(key)
             defer { probe.end(key) }
@@ -60,13 +60,13 @@ struct ControllerIntegrationTests {
         let calls = probe.calls(key)
         #expect(calls.count == failures + 1, "after the success nothing is retried")
         let gaps = zip(calls.dropFirst(), calls).map { $0 - $1 }
-        // Back-off 5, 10, 20, 40, 80, 160 ms: each gap at least its back-off and growing.
+        // Back-off 5, 10, 20, ... 640 ms: each gap at least its back-off, and growing.
         for (index, gap) in gaps.enumerated() {
             #expect(gap >= .milliseconds(5 << index), "retry \(index + 1) came after \(gap)")
         }
-        #expect(gaps.last! > gaps.first! * 8)
+        #expect(gaps.last! > gaps.first! * 4, "delays grow: \(gaps)")
         let metrics = manager.metrics.render()
-        #expect(metrics.contains(#"controller_runtime_reconcile_total{controller="flaky",result="error"} 6"#))
+        #expect(metrics.contains(#"controller_runtime_reconcile_total{controller="flaky",result="error"} 8"#))
         #expect(metrics.contains(#"controller_runtime_reconcile_total{controller="flaky",result="success"} 1"#))
         run.cancel()
         _ = try? await run.value
@@ -181,9 +181,11 @@ struct ControllerIntegrationTests {
         runs[0].cancel()
         _ = try? await runs[0].value
         let released = try await client.get(Lease.self, namespace: "default", name: "test-leader")
-        #expect(released.spec?.holderIdentity == "", "the leader releases the lease on shutdown")
+        // Released on shutdown: empty, or already taken by the follower (its retry is 500 ms).
+        #expect(released.spec?.holderIdentity != "replica-0", "the leader releases the lease on shutdown")
         #expect(try await eventually(timeout: .seconds(4)) { probes[1].totalCalls >= 5 })
         let takeover = ContinuousClock.now - stopped
+        // Without the release the follower would have to wait out the 4 s lease.
         #expect(takeover < .seconds(4), "took over after \(takeover)")
         let holder = try await client.get(Lease.self, namespace: "default", name: "test-leader").spec
         #expect(holder?.holderIdentity == "replica-1")

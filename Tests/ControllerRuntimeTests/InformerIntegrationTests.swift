@@ -57,20 +57,13 @@ func createConfigMaps(_ client: KubeClient, namespace: String, prefix: String, c
     }
 }
 
-func ensureNamespace(_ client: KubeClient, _ name: String) async throws {
-    do {
-        _ = try await client.create(
-            .namespaces, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
-    } catch let error as KubeError where error.isAlreadyExists {}
-}
-
 @Suite("Informer against trainyard dev", .serialized)
 struct InformerIntegrationTests {
     @Test("converges on 5,000 objects, then sees every later change exactly once")
     func convergesAndSeesEachChangeOnce() async throws {
         let cluster = try await DevClusterHarness.start()
         let client = try cluster.makeClient()
-        try await ensureNamespace(client, "load")
+        try await client.ensureNamespace("load")
         try await createConfigMaps(client, namespace: "load", prefix: "cm", count: 5000)
 
         let informer = Informer<ConfigMap>(client: client, type: .configMaps, namespace: "load")
@@ -114,7 +107,7 @@ struct InformerIntegrationTests {
         var cluster = try await DevClusterHarness.start(stateDirectory: state)
         let port = cluster.port
         let writer = try cluster.makeClient()
-        try await ensureNamespace(writer, "r")
+        try await writer.ensureNamespace("r")
         try await createConfigMaps(writer, namespace: "r", prefix: "before", count: 20)
 
         let client = try cluster.makeClient()
@@ -166,7 +159,7 @@ struct InformerIntegrationTests {
         let cluster = try await DevClusterHarness.start(watchHistory: 10)
         let observer = CountingObserver()
         let client = try cluster.makeClient(observer: observer)
-        try await ensureNamespace(client, "x")
+        try await client.ensureNamespace("x")
         try await createConfigMaps(client, namespace: "x", prefix: "old", count: 3)
         let list = try await client.list(ConfigMap.self, namespace: "x")
         // Push the server's history past the list's version.

@@ -45,6 +45,6 @@ struct LeaseDecisionTests {
                 .contains("must be longer than the renew deadline") == true)
         #expect(
             LeaderElectionConfiguration(namespace: "x", renewDeadline: .seconds(2), retryPeriod: .seconds(2)).problem?
-                .contains("must be longer than the retry period") == true)
+                .contains("must be longer than 1.2 x the retry period") == true)
     }
 }

@@ -112,6 +112,28 @@ struct KubeClientAPITests {
         await cluster.stop()
     }
 
+    @Test("a raw watch streams changes and BOOKMARKs that carry the latest resourceVersion")
+    func watchWithBookmarks() async throws {
+        let cluster = try await DevClusterHarness.start(bookmarkInterval: .milliseconds(200))
+        let client = try cluster.makeClient()
+        let start = try await client.list(ConfigMap.self, namespace: "default")
+        var stream = try await client.watch(
+            .configMaps, namespace: "default", options: ListOptions(resourceVersion: start.resourceVersion, timeoutSeconds: 10)
+        ).makeAsyncIterator()
+        let created = try await client.create(ConfigMap(metadata: ObjectMeta(name: "w", namespace: "default")))
+        let first = try await stream.next()
+        #expect(first?.type == .added)
+        #expect(first?.resourceVersion == created.metadata.resourceVersion)
+        var bookmark: WatchEvent?
+        while bookmark == nil, let event = try await stream.next() {
+            if event.type == .bookmark { bookmark = event }
+        }
+        let version = try #require(bookmark?.resourceVersion)
+        #expect(Int(version)! >= Int(created.metadata.resourceVersion!)!)
+        try await client.shutdown()
+        await cluster.stop()
+    }
+
     @Test("the status subresource and dynamic objects")
     func statusAndDynamic() async throws {
         let cluster = try await DevClusterHarness.start()

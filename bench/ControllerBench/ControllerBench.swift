@@ -67,7 +67,7 @@ struct ControllerBench {
     ) {
         let namespace = "bench-latency"
         let client = try KubeClient(configuration: configuration)
-        try await createNamespace(client, namespace)
+        try await client.ensureNamespace(namespace)
         let timings = Timings()
         let manager = try Manager(clientConfiguration: configuration, configuration: ManagerConfiguration(namespace: namespace, workers: 2))
         manager.controller(name: "bench") { key in
@@ -109,7 +109,7 @@ struct ControllerBench {
     ) {
         let namespace = "bench-memory"
         let client = try KubeClient(configuration: configuration)
-        try await createNamespace(client, namespace)
+        try await client.ensureNamespace(namespace)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             func add() {
@@ -173,13 +173,6 @@ struct ControllerBench {
     static func requestTotal(_ metrics: String) -> Int {
         metrics.split(separator: "\n").filter { $0.hasPrefix("rest_client_requests_total{") }
             .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.map { Int($0) }.reduce(0, +)
-    }
-
-    static func createNamespace(_ client: KubeClient, _ name: String) async throws {
-        do {
-            _ = try await client.create(
-                .namespaces, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
-        } catch let error as KubeError where error.isAlreadyExists {}
     }
 
     /// Resident set size from /proc/self/statm (Linux).
