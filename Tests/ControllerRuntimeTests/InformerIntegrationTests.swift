@@ -74,6 +74,10 @@ struct InformerIntegrationTests {
         #expect(informer.store.count == 5000)
         #expect(log.count("add") == 5000)
         #expect(Set(log.all.map(\.key)).count == 5000)
+        // The cache drops managedFields (by default) to save memory; the server keeps them.
+        let served = try await client.get(ConfigMap.self, namespace: "load", name: "cm-0")
+        #expect(served.metadata.managedFields?.isEmpty == false)
+        #expect(informer.store.get(namespace: "load", name: "cm-0")?.metadata.managedFields == nil)
 
         // Later changes: 200 updates, 100 deletes, 100 creates.
         log.clear()
