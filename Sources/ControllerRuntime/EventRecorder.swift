@@ -26,9 +26,17 @@ public final class EventRecorder: Sendable {
 
     struct Aggregate {
         var namespace: String
-        var name: String
+        /// Nil while the first record's create is in flight; repeats meanwhile only count.
+        var name: String?
         var count: Int
         var used: UInt64
+    }
+
+    /// What a `record` call has to write.
+    enum Plan {
+        case create
+        case patch(name: String, count: Int)
+        case none
     }
 
     let client: KubeClient
@@ -61,26 +69,32 @@ public final class EventRecorder: Sendable {
         identity.resourceVersion = nil
         let key = AggregateKey(object: identity, type: type.rawValue, reason: reason, message: message)
         let now = Timestamp.time()
-        let existing = cache.withLock { cache -> Aggregate? in
+        // Deciding under the lock makes concurrent repeats of a new event count on one object
+        // instead of each creating its own.
+        let plan = cache.withLock { cache -> Plan in
             cache.clock += 1
-            guard var entry = cache.entries[key] else { return nil }
+            guard var entry = cache.entries[key] else {
+                cache.entries[key] = Aggregate(namespace: namespace, name: nil, count: 1, used: cache.clock)
+                return .create
+            }
             entry.count += 1
             entry.used = cache.clock
             cache.entries[key] = entry
-            return entry
+            guard let name = entry.name else { return .none }  // the creator writes the count
+            return .patch(name: name, count: entry.count)
         }
-        if let existing {
-            do {
-                let patch: JSONValue = ["count": .int(Int64(existing.count)), "lastTimestamp": .string(now)]
-                _ = try await client.patch(
-                    Event.resourceType, namespace: existing.namespace, name: existing.name, patch: patch, patchType: .merge)
-                return
-            } catch let error as KubeError where error.isNotFound {
-                // The Event expired (the API server keeps them an hour); start a new one.
-            } catch {
-                logger.warning("could not update event", metadata: ["reason": "\(reason)", "error": "\(error)"])
-                return
+        switch plan {
+        case .none:
+            return
+        case .patch(let name, let count):
+            if await patchCount(name: name, namespace: namespace, count: count, reason: reason) { return }
+            // The Event expired (the API server keeps them an hour); start a new one.
+            cache.withLock { cache in
+                cache.entries[key]?.name = nil
+                cache.entries[key]?.count = 1
             }
+        case .create:
+            break
         }
         let name = "\(reference.name ?? "object").\(String(UInt64(Date().timeIntervalSince1970 * 1e9), radix: 16))"
         let event = Event(
@@ -89,17 +103,37 @@ public final class EventRecorder: Sendable {
             firstTimestamp: now, lastTimestamp: now, count: 1, reportingComponent: component, reportingInstance: instance)
         do {
             _ = try await client.create(event)
-            cache.withLock { cache in
-                cache.clock += 1
-                cache.entries[key] = Aggregate(namespace: namespace, name: name, count: 1, used: cache.clock)
-                if cache.entries.count > Self.cacheLimit {
-                    // Drop the least recently used quarter in one go rather than one per insert.
-                    let cutoff = cache.entries.values.map(\.used).sorted()[cache.entries.count / 4]
-                    cache.entries = cache.entries.filter { $0.value.used > cutoff }
-                }
-            }
         } catch {
+            _ = cache.withLock { $0.entries.removeValue(forKey: key) }
             logger.warning("could not record event", metadata: ["reason": "\(reason)", "error": "\(error)"])
+            return
+        }
+        let counted = cache.withLock { cache -> Int in
+            cache.entries[key]?.name = name
+            let count = cache.entries[key]?.count ?? 1
+            if cache.entries.count > Self.cacheLimit {
+                // Drop the least recently used quarter in one go rather than one per insert.
+                let cutoff = cache.entries.values.map(\.used).sorted()[cache.entries.count / 4]
+                cache.entries = cache.entries.filter { $0.value.used > cutoff }
+            }
+            return count
+        }
+        if counted > 1 {
+            _ = await patchCount(name: name, namespace: namespace, count: counted, reason: reason)
+        }
+    }
+
+    /// Raises an existing Event's count; false if it no longer exists.
+    private func patchCount(name: String, namespace: String, count: Int, reason: String) async -> Bool {
+        do {
+            let patch: JSONValue = ["count": .int(Int64(count)), "lastTimestamp": .string(Timestamp.time())]
+            _ = try await client.patch(Event.resourceType, namespace: namespace, name: name, patch: patch, patchType: .merge)
+            return true
+        } catch let error as KubeError where error.isNotFound {
+            return false
+        } catch {
+            logger.warning("could not update event", metadata: ["reason": "\(reason)", "error": "\(error)"])
+            return true
         }
     }
 }

@@ -107,7 +107,8 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
             return object
         }
         switch event {
-        case .restarted(let objects, let version): return .restarted(objects.map(change), resourceVersion: version)
+        case .restarted(let objects, let version, let undecodable):
+            return .restarted(objects.map(change), resourceVersion: version, undecodable: undecodable)
         case .added(let object): return .added(change(object))
         case .modified(let object): return .modified(change(object))
         case .deleted(let object): return .deleted(change(object))
@@ -122,8 +123,8 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
 
     private func apply(_ event: WatcherEvent<Object>, to current: [EventHandler<Object>]) {
         switch event {
-        case .restarted(let objects, _):
-            let diff = store.replace(with: objects)
+        case .restarted(let objects, _, let undecodable):
+            let diff = store.replace(with: objects, keeping: undecodable)
             for object in diff.added { current.forEach { $0.onAdd(object) } }
             for (old, new) in diff.updated { current.forEach { $0.onUpdate(old, new) } }
             for object in diff.deleted { current.forEach { $0.onDelete(object) } }

@@ -86,12 +86,18 @@ public final class Store<Object: KubernetesObject>: Sendable {
 
     /// Replaces the contents with a fresh list and reports what changed, so a relist after a
     /// lost watch tells handlers only about real differences.
-    func replace(with objects: [Object]) -> (added: [Object], updated: [(old: Object, new: Object)], deleted: [Object]) {
+    /// Cached copies of the keys in `keeping` stay (objects that exist but did not decode).
+    func replace(
+        with objects: [Object], keeping: Set<ObjectKey> = []
+    ) -> (added: [Object], updated: [(old: Object, new: Object)], deleted: [Object]) {
         state.withLock { state in
             var added: [Object] = []
             var updated: [(old: Object, new: Object)] = []
             var fresh: [ObjectKey: Object] = [:]
             fresh.reserveCapacity(objects.count)
+            for key in keeping {
+                if let old = state.objects[key] { fresh[key] = old }
+            }
             for object in objects { fresh[object.objectKey] = object }
             for (key, object) in fresh {
                 if let old = state.objects[key] {

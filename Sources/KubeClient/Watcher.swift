@@ -4,8 +4,9 @@ import Logging
 /// What a `Watcher` reports: the whole state after each (re)list, then changes one by one.
 public enum WatcherEvent<Object: Sendable>: Sendable {
     /// The complete current set of objects, after the first list or a relist. Anything not in it
-    /// is gone, even if no `deleted` event was seen for it.
-    case restarted([Object], resourceVersion: String)
+    /// is gone, even if no `deleted` event was seen for it, except the `undecodable` ones: they
+    /// exist but could not be read as `Object`, so a cache should keep its last good copy.
+    case restarted([Object], resourceVersion: String, undecodable: Set<ObjectKey>)
     case added(Object)
     case modified(Object)
     case deleted(Object)
@@ -81,7 +82,20 @@ public struct Watcher<Object: KubernetesObject>: AsyncSequence, Sendable {
                             pageSize: watcher.configuration.pageSize)
                         resourceVersion = list.resourceVersion
                         failures = 0
-                        return .restarted(list.items.compactMap(decode), resourceVersion: list.resourceVersion)
+                        var objects: [Object] = []
+                        var undecodable: Set<ObjectKey> = []
+                        objects.reserveCapacity(list.items.count)
+                        for item in list.items {
+                            if let object = decode(item) {
+                                objects.append(object)
+                            } else {
+                                undecodable.insert(
+                                    ObjectKey(
+                                        namespace: item[path: ["metadata", "namespace"]]?.stringValue,
+                                        name: item[path: ["metadata", "name"]]?.stringValue ?? ""))
+                            }
+                        }
+                        return .restarted(objects, resourceVersion: list.resourceVersion, undecodable: undecodable)
                     } catch {
                         await fail("list", error)
                         continue

@@ -1,12 +1,13 @@
 import ControllerRuntime
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import KubeAPI
 import KubeClient
 import Logging
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `make bench-controller`: measures the controller runtime against a `trainyard dev` API server
 /// running as its own process (so this process's memory is the client's alone):
