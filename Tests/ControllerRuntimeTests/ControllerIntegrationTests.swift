@@ -137,6 +137,47 @@ struct ControllerIntegrationTests {
         await cluster.stop()
     }
 
+    @Test("a change to an owned object reconciles its controller owner; the owner index finds the children")
+    func ownedObjectsMapToOwner() async throws {
+        let cluster = try await DevClusterHarness.start()
+        let probe = ReconcileProbe()
+        let manager = try Manager(
+            clientConfiguration: try cluster.clientConfiguration(), configuration: ManagerConfiguration(namespace: "default"))
+        let secrets = manager.informer(DynamicObject.self, resource: .secrets)
+        let controller = manager.controller(name: "owner") { key in
+            probe.begin(key)
+            probe.end(key)
+            return .awaitChange
+        }
+        controller.watchPrimary(manager.informer(ConfigMap.self))
+        controller.watchOwned(secrets, ownerKind: "ConfigMap")
+        let run = Task { try await manager.run(signals: []) }
+        let client = manager.client
+        let parent = try await client.create(ConfigMap(metadata: ObjectMeta(name: "parent", namespace: "default")))
+        let key = ObjectKey(namespace: "default", name: "parent")
+        #expect(try await eventually { probe.calls(key).count == 1 })
+        let owner: JSONValue = [
+            "apiVersion": "v1", "kind": "ConfigMap", "name": "parent", "uid": .string(parent.metadata.uid!), "controller": true,
+        ]
+        for name in ["child-a", "child-b"] {
+            _ = try await client.create(
+                .secrets, namespace: "default",
+                object: ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": .string(name), "ownerReferences": [owner]]])
+        }
+        _ = try await client.create(
+            .secrets, namespace: "default", object: ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": "unowned"]])
+        #expect(try await eventually { probe.calls(key).count >= 2 })
+        #expect(try await eventually { secrets.store.count == 3 })
+        let children = secrets.store.byIndex(
+            Store<DynamicObject>.ownerIndex,
+            Informer<DynamicObject>.ownerIndexValue(kind: "ConfigMap", namespace: "default", name: "parent"))
+        #expect(Set(children.compactMap(\.metadata.name)) == ["child-a", "child-b"])
+        #expect(probe.calls(ObjectKey(namespace: "default", name: "unowned")).isEmpty, "unowned secrets map to no key")
+        run.cancel()
+        _ = try? await run.value
+        await cluster.stop()
+    }
+
     @Test("two managers with leader election: exactly one reconciles; cancel it and the other takes over in time")
     func leaderElectionFailover() async throws {
         let cluster = try await DevClusterHarness.start()
