@@ -77,25 +77,12 @@ public struct Watcher<Object: KubernetesObject>: AsyncSequence, Sendable {
             while !Task.isCancelled {
                 guard let version = resourceVersion else {
                     do {
-                        let list = try await client.listAll(
-                            type, namespace: watcher.namespace, options: watcher.configuration.listOptions,
+                        let list = try await client.listAllDecoded(
+                            Object.self, type: type, namespace: watcher.namespace, options: watcher.configuration.listOptions,
                             pageSize: watcher.configuration.pageSize)
                         resourceVersion = list.resourceVersion
                         failures = 0
-                        var objects: [Object] = []
-                        var undecodable: Set<ObjectKey> = []
-                        objects.reserveCapacity(list.items.count)
-                        for item in list.items {
-                            if let object = decode(item) {
-                                objects.append(object)
-                            } else {
-                                undecodable.insert(
-                                    ObjectKey(
-                                        namespace: item[path: ["metadata", "namespace"]]?.stringValue,
-                                        name: item[path: ["metadata", "name"]]?.stringValue ?? ""))
-                            }
-                        }
-                        return .restarted(objects, resourceVersion: list.resourceVersion, undecodable: undecodable)
+                        return .restarted(list.items, resourceVersion: list.resourceVersion, undecodable: list.undecodable)
                     } catch {
                         await fail("list", error)
                         continue

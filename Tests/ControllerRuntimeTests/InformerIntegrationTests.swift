@@ -202,6 +202,29 @@ struct InformerIntegrationTests {
     }
 }
 
+extension InformerIntegrationTests {
+    @Test("an object that does not decode is reported by key and skipped; the rest of the list loads")
+    func undecodableObjectInAList() async throws {
+        let cluster = try await DevClusterHarness.start()
+        let client = try cluster.makeClient()
+        try await client.ensureNamespace("u")
+        try await createConfigMaps(client, namespace: "u", prefix: "ok", count: 3)
+        // The dev server stores built-in kinds without a schema, so a number where ConfigMap
+        // data must be a string gets in; a real cluster would refuse it.
+        _ = try await client.create(
+            .configMaps, namespace: "u", object: ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "bad"], "data": ["k": 1]])
+        var watcher = client.watcher(ConfigMap.self, namespace: "u").makeAsyncIterator()
+        guard case .restarted(let objects, _, let undecodable) = try await watcher.next() else {
+            Issue.record("the first watcher event must be the list")
+            return
+        }
+        #expect(objects.count == 3)
+        #expect(undecodable == [ObjectKey(namespace: "u", name: "bad")])
+        try await client.shutdown()
+        await cluster.stop()
+    }
+}
+
 /// Counts client requests and watch restarts.
 final class CountingObserver: KubeClientObserver {
     let requests = Mutex<[String: Int]>([:])
