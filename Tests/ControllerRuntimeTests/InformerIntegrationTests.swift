@@ -40,20 +40,8 @@ func eventually(timeout: Duration = .seconds(30), _ condition: @Sendable () asyn
 
 /// Creates `count` ConfigMaps named `prefix-N` in `namespace`, `parallel` requests at a time.
 func createConfigMaps(_ client: KubeClient, namespace: String, prefix: String, count: Int, parallel: Int = 16) async throws {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        var next = 0
-        func add() {
-            let index = next
-            next += 1
-            group.addTask {
-                _ = try await client.create(
-                    ConfigMap(metadata: ObjectMeta(name: "\(prefix)-\(index)", namespace: namespace), data: ["v": "0"]))
-            }
-        }
-        for _ in 0..<min(parallel, count) { add() }
-        while try await group.next() != nil {
-            if next < count { add() }
-        }
+    try await concurrentForEach(0..<count, limit: parallel) { index in
+        _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "\(prefix)-\(index)", namespace: namespace), data: ["v": "0"]))
     }
 }
 

@@ -36,7 +36,7 @@ struct LeaderElectionTests {
         }
         let waited = try #require(leaderAt) - started
         #expect(waited >= .seconds(2), "took the lease after \(waited), before it expired")
-        #expect(waited < .seconds(3), "took \(waited) to take an expired lease")
+        #expect(waited < .milliseconds(3500), "took \(waited) to take an expired lease")
         let lease = try await client.get(Lease.self, namespace: "default", name: "safety")
         #expect(lease.spec?.holderIdentity == "candidate")
         #expect(lease.spec?.leaseTransitions == 4)
@@ -68,7 +68,7 @@ struct LeaderElectionTests {
         let outcome = await run.result
         let took = ContinuousClock.now - stolen
         #expect(throws: LeaderElector.LeadershipLost.self) { try outcome.get() }
-        #expect(took <= .milliseconds(2000), "kept leading for \(took) after losing the lease")
+        #expect(took <= .milliseconds(2500), "kept leading for \(took) after losing the lease (renew deadline 1.5 s)")
         let after = try await client.get(Lease.self, namespace: "default", name: "safety")
         #expect(after.spec?.holderIdentity == "thief", "a leader that lost the lease never writes it back")
         try await client.shutdown()

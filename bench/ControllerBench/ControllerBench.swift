@@ -83,18 +83,10 @@ struct ControllerBench {
         }.watchPrimary(manager.informer(ConfigMap.self))
         let run = Task { try await manager.run(signals: []) }
         try await Task.sleep(for: .milliseconds(500))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
-            func add() {
-                let name = "obj-\(next)"
-                next += 1
-                group.addTask {
-                    timings.sent.withLock { $0[name] = .now }
-                    _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: name, namespace: namespace), data: ["k": "v"]))
-                }
-            }
-            for _ in 0..<8 { add() }
-            while try await group.next() != nil { if next < objects { add() } }
+        try await concurrentForEach(0..<objects, limit: 8) { index in
+            let name = "obj-\(index)"
+            timings.sent.withLock { $0[name] = .now }
+            _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: name, namespace: namespace), data: ["k": "v"]))
         }
         let deadline = ContinuousClock.now + .seconds(120)
         while timings.seen.withLock({ $0.count }) < objects && ContinuousClock.now < deadline {
@@ -114,21 +106,11 @@ struct ControllerBench {
         let namespace = "bench-memory"
         let client = try KubeClient(configuration: configuration)
         try await client.ensureNamespace(namespace)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
-            func add() {
-                let index = next
-                next += 1
-                group.addTask {
-                    _ = try await client.create(
-                        ConfigMap(
-                            metadata: ObjectMeta(
-                                name: "cm-\(index)", namespace: namespace, labels: ["app": "bench", "shard": "\(index % 16)"]),
-                            data: ["config.yaml": String(repeating: "x", count: 256)]))
-                }
-            }
-            for _ in 0..<16 { add() }
-            while try await group.next() != nil { if next < objects { add() } }
+        try await concurrentForEach(0..<objects, limit: 16) { index in
+            _ = try await client.create(
+                ConfigMap(
+                    metadata: ObjectMeta(name: "cm-\(index)", namespace: namespace, labels: ["app": "bench", "shard": "\(index % 16)"]),
+                    data: ["config.yaml": String(repeating: "x", count: 256)]))
         }
         let before = residentBytes()
         let informer = Informer<ConfigMap>(client: client, type: .configMaps, namespace: namespace)
