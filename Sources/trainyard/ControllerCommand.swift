@@ -9,12 +9,10 @@ struct ControllerCommand: AsyncParsableCommand {
         commandName: "controller",
         abstract: "Run the Trainyard controller manager.",
         discussion: """
-            Connects to the API server (KUBECONFIG, ~/.kube/config, or in-cluster), starts the
-            informers and controllers, and serves /metrics and /healthz, /readyz. Stops cleanly
-            on SIGTERM or Ctrl-C.
+            Connects to the API server (KUBECONFIG, ~/.kube/config, or in-cluster), starts the informers and controllers, and serves /metrics, /healthz and /readyz. Stops cleanly on SIGTERM or Ctrl-C.
 
-              trainyard controller --kubeconfig .trainyard/dev/kubeconfig \\
-                --metrics-bind-address 127.0.0.1:8080 --health-probe-bind-address 127.0.0.1:8081
+            Example, against `trainyard dev`:
+              trainyard controller --kubeconfig .trainyard/dev/kubeconfig --metrics-bind-address 127.0.0.1:8080 --health-probe-bind-address 127.0.0.1:8081
             """
     )
 

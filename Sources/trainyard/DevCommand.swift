@@ -8,8 +8,7 @@ struct DevCommand: AsyncParsableCommand {
         commandName: "dev",
         abstract: "Run a local Kubernetes-compatible API server for kubectl and the controller.",
         discussion: """
-            Serves the Kubernetes API on 127.0.0.1 with bearer-token authentication and writes a
-            kubeconfig for it:
+            Serves the Kubernetes API on 127.0.0.1 with bearer-token authentication and writes a kubeconfig for it:
 
               trainyard dev --state-dir .trainyard/dev &
               export KUBECONFIG=.trainyard/dev/kubeconfig
