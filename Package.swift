@@ -28,6 +28,7 @@ let package = Package(
     targets: [
         .target(name: "KubeAPI"),
         .target(name: "TrainyardAPI", dependencies: ["KubeAPI"]),
+        .target(name: "DataIO"),
         .target(
             name: "KubeClient",
             dependencies: [
@@ -112,6 +113,7 @@ let package = Package(
             name: "ControllerRuntimeTests",
             dependencies: ["ControllerRuntime", "KubeClient", "DevCluster", "TrainyardTesting"]
         ),
+        .testTarget(name: "DataIOTests", dependencies: ["DataIO"]),
         .testTarget(name: "KubectlIntegrationTests", dependencies: ["DevCluster", "TrainyardTesting"]),
     ],
     swiftLanguageModes: [.v6]
