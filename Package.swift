@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "KubeAPI"),
         .target(name: "TrainyardAPI", dependencies: ["KubeAPI"]),
         .target(name: "DataIO"),
+        .target(name: "Learn", dependencies: ["DataIO"]),
         .target(
             name: "KubeClient",
             dependencies: [
@@ -114,6 +115,7 @@ let package = Package(
             dependencies: ["ControllerRuntime", "KubeClient", "DevCluster", "TrainyardTesting"]
         ),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO"]),
+        .testTarget(name: "LearnTests", dependencies: ["Learn", "DataIO"]),
         .testTarget(name: "KubectlIntegrationTests", dependencies: ["DevCluster", "TrainyardTesting"]),
     ],
     swiftLanguageModes: [.v6]
