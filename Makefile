@@ -53,12 +53,17 @@ deploy: ## Install into the current cluster (arrives with a later issue)
 	@echo "make deploy: not implemented yet; manifests/ and charts/ arrive with a later issue" >&2; exit 2
 
 .PHONY: bench
-bench: bench-controller ## Run every benchmark (release build); record the tables in bench/RESULTS.md
+bench: bench-controller bench-data ## Run every benchmark (release build); record the tables in bench/RESULTS.md
 
 .PHONY: bench-controller
 bench-controller: ## Benchmark the controller runtime against trainyard dev (latency, memory, requests)
 	$(SWIFT) build -c release
-	.build/release/trainyard-bench .build/release/trainyard
+	.build/release/trainyard-bench controller .build/release/trainyard
+
+.PHONY: bench-data
+bench-data: ## Benchmark CSV reading (DataIO) on 100 MB of generated data
+	$(SWIFT) build -c release
+	.build/release/trainyard-bench csv 100
 
 .PHONY: clean
 clean: ## Remove build output and dev state

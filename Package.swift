@@ -79,8 +79,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "trainyard-bench",
-            dependencies: ["ControllerRuntime", "KubeClient", "KubeAPI", .product(name: "Logging", package: "swift-log")],
-            path: "bench/ControllerBench"
+            dependencies: [
+                "ControllerRuntime", "KubeClient", "KubeAPI", "DataIO", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/TrainyardBench"
         ),
         .target(
             name: "TrainyardTesting",

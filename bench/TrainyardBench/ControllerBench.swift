@@ -14,19 +14,11 @@ import Synchronization
 /// - create -> first reconcile latency (p50, p99) for 1,000 objects;
 /// - informer memory (RSS growth) holding 5,000 ConfigMaps;
 /// - API requests per no-op reconcile (resyncs that read only the cache).
-@main
-struct ControllerBench {
-    static func main() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .error
-            return handler
-        }
-        let arguments = CommandLine.arguments.dropFirst()
+enum ControllerBench {
+    /// `trainyard-bench controller PATH-TO-trainyard [objects-for-latency] [objects-for-memory]`
+    static func run(_ arguments: ArraySlice<String>) async throws {
         guard let trainyard = arguments.first else {
-            FileHandle.standardError.write(
-                Data("usage: trainyard-bench PATH-TO-trainyard [objects-for-latency] [objects-for-memory]\n".utf8))
-            exit(2)
+            throw BenchError("usage: trainyard-bench controller PATH-TO-trainyard [objects-for-latency] [objects-for-memory]")
         }
         let latencyObjects = arguments.dropFirst().first.flatMap { Int($0) } ?? 1000
         let memoryObjects = arguments.dropFirst(2).first.flatMap { Int($0) } ?? 5000
@@ -42,6 +34,8 @@ struct ControllerBench {
         let requests = try await measureNoOpRequests(configuration)
 
         let table = """
+            ### Controller runtime
+
             | measurement | value |
             |---|---|
             | create -> first reconcile, p50 (\(latencyObjects) objects, 2 workers) | \(format(latency.p50)) |
