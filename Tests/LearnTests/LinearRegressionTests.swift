@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 @Suite struct LinearRegressionTests {
@@ -68,7 +69,8 @@ import Testing
         var zeroed = Array(repeating: 1.0, count: 12)
         zeroed[5] = 0
         let ignoring = try LinearRegression().fit(x, outlier, weights: zeroed)
-        let without = try LinearRegression().fit(x.rows((0..<12).filter { $0 != 5 }), y.enumerated().filter { $0.offset != 5 }.map(\.element))
+        let without = try LinearRegression().fit(
+            x.rows((0..<12).filter { $0 != 5 }), y.enumerated().filter { $0.offset != 5 }.map(\.element))
         for j in 0..<2 { #expect(abs(ignoring.coefficients[j] - without.coefficients[j]) < 1e-12) }
         #expect(abs(ignoring.intercept - without.intercept) < 1e-12)
     }
@@ -80,7 +82,10 @@ import Testing
         let y: [Double] = [1, 2, 3, 4, 6]
         let error = try #require(throws: ModelError.self) { try LinearRegression().fit(x, y) }
         #expect(error.kind == .singularSystem)
-        #expect(error.message == "linear regression: column \"size\" is a linear combination of columns \"rooms\", \"floors\", so least squares has no unique solution; drop one of them or set alpha > 0")
+        #expect(
+            error.message
+                == "linear regression: column \"size\" is a linear combination of columns \"rooms\", \"floors\", so least squares has no unique solution; drop one of them or set alpha > 0"
+        )
         // Ridge makes the system regular.
         let ridge = try LinearRegression(alpha: 0.1).fit(x, y)
         #expect(ridge.coefficients.allSatisfy { $0.isFinite })
@@ -91,7 +96,10 @@ import Testing
         let y: [Double] = [1, 3, 4]
         let error = try #require(throws: ModelError.self) { try LinearRegression().fit(x, y) }
         #expect(error.kind == .singularSystem)
-        #expect(error.message == "linear regression: column \"bias\" is constant, so with an intercept its coefficient is undetermined; drop the column or set alpha > 0")
+        #expect(
+            error.message
+                == "linear regression: column \"bias\" is constant, so with an intercept its coefficient is undetermined; drop the column or set alpha > 0"
+        )
         #expect(try LinearRegression(alpha: 1).fit(x, y).coefficients[1] == 0)
 
         let zeros = FeatureMatrix(rows: [[1, 0], [2, 0], [4, 0]], names: ["a", "empty"])
@@ -103,15 +111,21 @@ import Testing
         (FeatureMatrix(rowCount: 0, columnCount: 2, values: []), [Double](), nil as [Double]?, 0.0, ModelError.Kind.emptyData, "no rows"),
         (FeatureMatrix(rows: [[1], [2]]), [1, 2, 3], nil, 0.0, .lengthMismatch, "3 targets for 2 feature rows"),
         (FeatureMatrix(rows: [[1], [2]]), [1, .nan], nil, 0.0, .nonFiniteValues, "target has 1 non-finite value(s), first at row 1"),
-        (FeatureMatrix(rows: [[1], [.nan], [.nan]], names: ["age"]), [1, 2, 3], nil, 0.0, .missingValues,
-         "linear regression cannot use missing values; column \"age\" has 2; impute or drop them"),
-        (FeatureMatrix(rows: [[1], [.infinity]], names: ["x"]), [1, 2], nil, 0.0, .nonFiniteValues, "column \"x\" has 1 (first at row 1)"),
+        (
+            FeatureMatrix(rows: [[1], [.nan], [.nan]], names: ["age"]), [1, 2, 3], nil, 0.0, .missingValues,
+            "linear regression cannot use missing values; column \"age\" has 2; impute or drop them"
+        ),
+        (
+            FeatureMatrix(rows: [[1], [.infinity]], names: ["x"]), [1, 2], nil, 0.0, .nonFiniteValues, "column \"x\" has 1 (first at row 1)"
+        ),
         (FeatureMatrix(rows: [[1], [2]]), [1, 2], [1], 0.0, .lengthMismatch, "1 weights for 2 feature rows"),
         (FeatureMatrix(rows: [[1], [2]]), [1, 2], [1, -1], 0.0, .invalidParameter, "weight at row 1 is -1.0; weights must be >= 0"),
         (FeatureMatrix(rows: [[1], [2]]), [1, 2], [0, 0], 0.0, .invalidParameter, "all 2 weights are 0"),
         (FeatureMatrix(rows: [[1], [2]]), [1, 2], nil, -1.0, .invalidParameter, "alpha is -1.0; it must be a finite number >= 0"),
     ])
-    func invalidInputIsRejected(x: FeatureMatrix, y: [Double], weights: [Double]?, alpha: Double, kind: ModelError.Kind, fragment: String) throws {
+    func invalidInputIsRejected(x: FeatureMatrix, y: [Double], weights: [Double]?, alpha: Double, kind: ModelError.Kind, fragment: String)
+        throws
+    {
         let error = try #require(throws: ModelError.self) { try LinearRegression(alpha: alpha).fit(x, y, weights: weights) }
         #expect(error.kind == kind)
         #expect(error.message.contains(fragment), "\(error.message)")

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Learn
 
 /// Deterministic pseudo-random data for the linear model tests (SplitMix64), so no test depends on

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 @Suite struct LogisticRegressionTests {
@@ -58,8 +59,10 @@ import Testing
     @Test func lbfgsAndNewtonAgreeOnBinaryProblems() throws {
         for standardize in [true, false] {
             let (x, labels) = Self.binaryData(seed: 21, rows: 150)
-            let lbfgs = try LogisticRegression(c: 3, solver: .lbfgs, tolerance: 1e-10, standardize: standardize).fit(x, labels, classCount: 2)
-            let newton = try LogisticRegression(c: 3, solver: .newton, tolerance: 1e-10, standardize: standardize).fit(x, labels, classCount: 2)
+            let lbfgs = try LogisticRegression(c: 3, solver: .lbfgs, tolerance: 1e-10, standardize: standardize).fit(
+                x, labels, classCount: 2)
+            let newton = try LogisticRegression(c: 3, solver: .newton, tolerance: 1e-10, standardize: standardize).fit(
+                x, labels, classCount: 2)
             for j in 0..<3 { #expect(abs(lbfgs.coefficients[j] - newton.coefficients[j]) < 1e-6) }
             #expect(abs(lbfgs.intercepts[0] - newton.intercepts[0]) < 1e-6)
             #expect(newton.convergence.iterations < lbfgs.convergence.iterations, "Newton should need fewer iterations")
@@ -129,7 +132,9 @@ import Testing
             rows: [[30, 1], [.nan, 2], [41, .nan], [.nan, 3], [.nan, 4]], names: ["age", "visits"])
         let error = try #require(throws: ModelError.self) { try LogisticRegression().fit(x, [0, 1, 0, 1, 0], classCount: 2) }
         #expect(error.kind == .missingValues)
-        #expect(error.message == "logistic regression cannot use missing values; column \"age\" has 3, column \"visits\" has 1; impute or drop them")
+        #expect(
+            error.message
+                == "logistic regression cannot use missing values; column \"age\" has 3, column \"visits\" has 1; impute or drop them")
 
         let one = FeatureMatrix(rows: [[30], [.nan], [.nan], [.nan]], names: ["age"])
         let single = try #require(throws: ModelError.self) { try LogisticRegression().fit(one, [0, 1, 0, 1], classCount: 2) }

@@ -48,7 +48,8 @@ struct BinaryNewton {
                 let trialSlope = LBFGS.dot(trialGradient, direction)
                 if trialValue.isFinite
                     && (trialValue <= f + 1e-4 * step * slope
-                        || (trialValue <= f + 1e-12 * abs(f) && trialSlope <= (2e-4 - 1) * slope)) {
+                        || (trialValue <= f + 1e-12 * abs(f) && trialSlope <= (2e-4 - 1) * slope))
+                {
                     accepted = true
                     break
                 }
@@ -60,6 +61,7 @@ struct BinaryNewton {
             f = trialValue
             gradientNorm = LBFGS.maxNorm(g)
         }
-        return OptimizationResult(parameters: x, objective: f, gradientMaxNorm: gradientNorm, iterations: iteration, converged: gradientNorm <= tolerance)
+        return OptimizationResult(
+            parameters: x, objective: f, gradientMaxNorm: gradientNorm, iterations: iteration, converged: gradientNorm <= tolerance)
     }
 }

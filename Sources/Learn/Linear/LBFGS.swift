@@ -76,7 +76,8 @@ struct LBFGS {
                 rhoHistory.append(1 / sy)
             }
         }
-        return OptimizationResult(parameters: x, objective: f, gradientMaxNorm: gradientNorm, iterations: iteration, converged: gradientNorm <= tolerance)
+        return OptimizationResult(
+            parameters: x, objective: f, gradientMaxNorm: gradientNorm, iterations: iteration, converged: gradientNorm <= tolerance)
     }
 
     private struct Point {
@@ -115,7 +116,9 @@ struct LBFGS {
         var high: Point
         while true {
             let current = probe(step)
-            if !LBFGS.sufficientDecrease(current, f0: f0, slope0: slope0) || (evaluations > 1 && current.f >= previous.f && current.slope >= 0) {
+            if !LBFGS.sufficientDecrease(current, f0: f0, slope0: slope0)
+                || (evaluations > 1 && current.f >= previous.f && current.slope >= 0)
+            {
                 (low, high) = (previous, current)
                 break
             }

@@ -47,7 +47,10 @@ enum LinearInputCheck {
     static func finite(_ values: [Double], of what: String, model: String) throws {
         if let row = values.firstIndex(where: { !$0.isFinite }) {
             let count = values.lazy.filter { !$0.isFinite }.count
-            throw ModelError(.nonFiniteValues, "\(model): \(what) has \(count) non-finite value(s), first at row \(row) (\(values[row])); every \(what) value must be a finite number")
+            throw ModelError(
+                .nonFiniteValues,
+                "\(model): \(what) has \(count) non-finite value(s), first at row \(row) (\(values[row])); every \(what) value must be a finite number"
+            )
         }
     }
 }

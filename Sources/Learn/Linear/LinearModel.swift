@@ -6,7 +6,9 @@ public struct LinearModel: Sendable, Codable, Equatable {
     public var featureNames: [String]
 
     public init(coefficients: [Double], intercept: Double, featureNames: [String]) {
-        precondition(coefficients.count == featureNames.count, "LinearModel: \(coefficients.count) coefficients for \(featureNames.count) feature names")
+        precondition(
+            coefficients.count == featureNames.count,
+            "LinearModel: \(coefficients.count) coefficients for \(featureNames.count) feature names")
         self.coefficients = coefficients
         self.intercept = intercept
         self.featureNames = featureNames

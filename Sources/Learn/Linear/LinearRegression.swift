@@ -38,7 +38,8 @@ public struct LinearRegression: Sendable, Codable, Equatable {
                 throw ModelError(.invalidParameter, "\(model): weight at row \(row) is \(weights[row]); weights must be >= 0")
             }
             guard weights.contains(where: { $0 > 0 }) else {
-                throw ModelError(.invalidParameter, "\(model): all \(weights.count) weights are 0; at least one row needs a positive weight")
+                throw ModelError(
+                    .invalidParameter, "\(model): all \(weights.count) weights are 0; at least one row needs a positive weight")
             }
         }
 
@@ -94,7 +95,8 @@ public struct LinearRegression: Sendable, Codable, Equatable {
             if gram[c * d + c] > 0 {
                 scale[c] = 1 / gram[c * d + c].squareRoot()
             } else {
-                let what = fitIntercept
+                let what =
+                    fitIntercept
                     ? "column \"\(x.names[c])\" is constant, so with an intercept its coefficient is undetermined"
                     : "column \"\(x.names[c])\" is all zeros, so its coefficient is undetermined"
                 throw ModelError(.singularSystem, "\(model): \(what); drop the column or set alpha > 0")
@@ -114,10 +116,12 @@ public struct LinearRegression: Sendable, Codable, Equatable {
             let partners = error.dependence.indices
                 .filter { abs(error.dependence[$0]) > 1e-6 }
                 .map { "\"\(x.names[$0])\"" }
-            let what = partners.isEmpty
+            let what =
+                partners.isEmpty
                 ? "column \"\(x.names[error.column])\" is numerically singular"
                 : "column \"\(x.names[error.column])\" is a linear combination of column\(partners.count == 1 ? "" : "s") \(partners.joined(separator: ", "))"
-            throw ModelError(.singularSystem, "\(model): \(what), so least squares has no unique solution; drop one of them or set alpha > 0")
+            throw ModelError(
+                .singularSystem, "\(model): \(what), so least squares has no unique solution; drop one of them or set alpha > 0")
         }
 
         var intercept = 0.0

@@ -44,7 +44,9 @@ public struct LogisticModel: Sendable, Codable, Equatable {
         let rows = classCount == 2 ? 1 : classCount
         precondition(classCount >= 2, "LogisticModel: classCount \(classCount) < 2")
         precondition(intercepts.count == rows, "LogisticModel: \(intercepts.count) intercepts for \(rows) coefficient rows")
-        precondition(coefficients.count == rows * featureNames.count, "LogisticModel: \(coefficients.count) coefficients for \(rows) x \(featureNames.count)")
+        precondition(
+            coefficients.count == rows * featureNames.count,
+            "LogisticModel: \(coefficients.count) coefficients for \(rows) x \(featureNames.count)")
         self.classCount = classCount
         self.coefficients = coefficients
         self.intercepts = intercepts

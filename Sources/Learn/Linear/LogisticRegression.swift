@@ -75,14 +75,19 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         var counts = [Int](repeating: 0, count: classCount)
         for (row, label) in labels.enumerated() {
             guard label >= 0, Int(label) < classCount else {
-                throw ModelError(.invalidLabels, "\(model): label at row \(row) is \(label); labels must be in 0..<\(classCount) (classCount is \(classCount))")
+                throw ModelError(
+                    .invalidLabels,
+                    "\(model): label at row \(row) is \(label); labels must be in 0..<\(classCount) (classCount is \(classCount))")
             }
             counts[Int(label)] += 1
         }
         let absent = counts.indices.filter { counts[$0] == 0 }
         guard absent.isEmpty else {
             let list = absent.map(String.init).joined(separator: ", ")
-            throw ModelError(.invalidLabels, "\(model): class\(absent.count == 1 ? "" : "es") \(list) \(absent.count == 1 ? "has" : "have") no rows among the \(labels.count) labels; every one of the \(classCount) classes needs at least one (or lower classCount)")
+            throw ModelError(
+                .invalidLabels,
+                "\(model): class\(absent.count == 1 ? "" : "es") \(list) \(absent.count == 1 ? "has" : "have") no rows among the \(labels.count) labels; every one of the \(classCount) classes needs at least one (or lower classCount)"
+            )
         }
 
         let scaler = standardize ? FeatureScaler(fitting: x) : .identity(columnCount: x.columnCount)
