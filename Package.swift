@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "TrainyardTesting",
             dependencies: [
-                "DevCluster", "KubeAPI", "KubeClient",
+                "DevCluster", "KubeAPI", "KubeClient", "DataIO",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

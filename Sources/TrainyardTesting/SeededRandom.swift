@@ -1,18 +1,11 @@
-/// SplitMix64: a small deterministic generator for fuzz tests, so a failing case reproduces from its seed.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    public var state: UInt64
+import DataIO
 
-    public init(seed: UInt64) { state = seed }
+/// The seeded SplitMix64 generator of `DataIO`, for fuzz tests, so a failing case reproduces from
+/// its seed.
+public typealias SeededRandom = SeededGenerator
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `0..<n`.
+extension SeededGenerator {
+    /// A value in `0..<n` (modulo: fast, and its slight bias does not matter for fuzzing).
     public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 
     /// One of `options`, which must not be empty.

@@ -1,3 +1,4 @@
+import DataIO
 import Foundation
 
 @testable import Learn
@@ -5,17 +6,11 @@ import Foundation
 /// Deterministic pseudo-random data for the linear model tests (SplitMix64), so no test depends on
 /// a system random generator.
 struct LinearTestData {
-    private var state: UInt64
+    private var generator: SeededGenerator
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in [-1, 1).
     mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 52) - 1 }

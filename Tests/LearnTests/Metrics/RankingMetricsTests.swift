@@ -1,3 +1,4 @@
+import DataIO
 import Testing
 
 @testable import Learn
@@ -71,7 +72,7 @@ struct RankingMetricsTests {
         // 200k rows with heavy ties (scores in 100 buckets); labels follow the score. The AUC must
         // equal the share of (positive, negative) pairs ranked right, ties counting half, which
         // the bucket counts give exactly. (Speed belongs to benchmarks, not tests.)
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let buckets = (0..<200_000).map { _ in Int(generator.next() % 100) }
         let scores = buckets.map { Double($0) / 100 }
         let labels = scores.map { Int32(Double(generator.next() % 1000) / 1000 < $0 ? 1 : 0) }
@@ -94,17 +95,4 @@ struct RankingMetricsTests {
         #expect(precision > 0 && precision <= 1)
     }
 
-}
-
-/// A small deterministic generator so the large test uses the same data each run.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
