@@ -117,7 +117,7 @@ let package = Package(
             dependencies: ["ControllerRuntime", "KubeClient", "DevCluster", "TrainyardTesting"]
         ),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO"]),
-        .testTarget(name: "LearnTests", dependencies: ["Learn", "DataIO"]),
+        .testTarget(name: "LearnTests", dependencies: ["Learn", "DataIO", "KubeAPI", "TrainyardTesting"]),
         .testTarget(name: "KubectlIntegrationTests", dependencies: ["DevCluster", "TrainyardTesting"]),
     ],
     swiftLanguageModes: [.v6]
