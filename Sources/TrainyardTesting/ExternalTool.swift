@@ -20,6 +20,19 @@ public enum ExternalTool {
     /// that a CI machine without it fails loudly instead of skipping.
     public static func shouldRun(_ name: String) -> Bool { inCI || find(name) != nil }
 
+    /// The Python (`.venv/bin/python` first) if it can import every one of `modules`, else nil:
+    /// for tests that compare with scikit-learn or XGBoost, which scripts/bootstrap installs.
+    public static func python(importing modules: [String]) -> String? {
+        guard let python = find("python") else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", "import " + modules.joined(separator: ", ")]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? python : nil
+    }
+
     /// The path of a required tool, or an error that says how to get it.
     public static func require(_ name: String) throws -> String {
         if let path = find(name) { return path }

@@ -8,16 +8,7 @@ import TrainyardTesting
 
 /// Whether the reference implementations can run: `.venv/bin/python` with scikit-learn and
 /// XGBoost (scripts/bootstrap installs them). Under CI=true the tests always run, and fail if not.
-private let referencePython: String? = {
-    guard let python = ExternalTool.find("python") else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-c", "import sklearn, xgboost"]
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return nil }
-    process.waitUntilExit()
-    return process.terminationStatus == 0 ? python : nil
-}()
+private let referencePython = ExternalTool.python(importing: ["sklearn", "xgboost"])
 
 /// The trainer against scikit-learn and XGBoost on the same rows of the shipped breast-cancer data,
 /// with the same parameters: the accuracy bars, measured by running the real libraries.

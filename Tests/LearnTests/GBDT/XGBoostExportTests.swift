@@ -8,16 +8,7 @@ import TrainyardTesting
 
 /// `.venv/bin/python` with XGBoost, to load the exported files (scripts/bootstrap installs it).
 /// Under CI=true the XGBoost tests always run, and fail if it is missing.
-private let xgboostPython: String? = {
-    guard let python = ExternalTool.find("python") else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-c", "import numpy, xgboost"]
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return nil }
-    process.waitUntilExit()
-    return process.terminationStatus == 0 ? python : nil
-}()
+private let xgboostPython = ExternalTool.python(importing: ["numpy", "xgboost"])
 
 /// Loads the model with the real XGBoost and writes its predictions and leaf indices per row.
 private let predictScript = """
