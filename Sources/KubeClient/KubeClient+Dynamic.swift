@@ -11,10 +11,29 @@ extension KubeClient {
 
     /// One page of objects.
     public func list(_ type: ResourceType, namespace: String?, options: ListOptions = ListOptions()) async throws -> ObjectList<JSONValue> {
-        let request = KubeRequest(
+        let request = listRequest(type, namespace: namespace, options: options)
+        return try listPage(try await perform(request), request: request)
+    }
+
+    /// Every object, fetched `pageSize` at a time. The resourceVersion is the first page's, so a
+    /// watch started from it sees every change made while the pages were read.
+    public func listAll(
+        _ type: ResourceType, namespace: String?, options: ListOptions = ListOptions(), pageSize: Int = 500
+    ) async throws -> ObjectList<JSONValue> {
+        try await forEachPage(type, namespace: namespace, options: options, pageSize: pageSize) { response, request in
+            try listPage(response, request: request)
+        }
+    }
+
+    func listRequest(_ type: ResourceType, namespace: String?, options: ListOptions) -> KubeRequest {
+        KubeRequest(
             method: "GET", path: type.path(namespace: namespace), query: options.queryItems, verb: "list",
             resource: type.description)
-        let body = try parse(try await perform(request), request: request)
+    }
+
+    /// Reads a list answer as JSON objects.
+    func listPage(_ response: KubeResponse, request: KubeRequest) throws -> ObjectList<JSONValue> {
+        let body = try parse(response, request: request)
         guard let items = (body["items"] ?? .array([])).arrayValue else {
             throw KubeError(code: .decoding, message: "the list has no items array", request: request.summary)
         }
@@ -24,17 +43,19 @@ extension KubeClient {
             continueToken: body[path: ["metadata", "continue"]]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    /// Every object, fetched `pageSize` at a time. The resourceVersion is the first page's, so a
-    /// watch started from it sees every change made while the pages were read.
-    public func listAll(
-        _ type: ResourceType, namespace: String?, options: ListOptions = ListOptions(), pageSize: Int = 500
-    ) async throws -> ObjectList<JSONValue> {
+    /// Fetches every page of a list, `pageSize` objects at a time, and reads each answer with
+    /// `read`. The result carries the first page's resourceVersion (see `listAll`).
+    func forEachPage<Item>(
+        _ type: ResourceType, namespace: String?, options: ListOptions, pageSize: Int,
+        read: (KubeResponse, KubeRequest) throws -> ObjectList<Item>
+    ) async throws -> ObjectList<Item> {
         var options = options
         options.limit = pageSize
-        var all: [JSONValue] = []
+        var all: [Item] = []
         var firstVersion: String?
         while true {
-            let page = try await list(type, namespace: namespace, options: options)
+            let request = listRequest(type, namespace: namespace, options: options)
+            let page = try read(try await perform(request), request)
             all.append(contentsOf: page.items)
             if firstVersion == nil { firstVersion = page.resourceVersion }
             guard let next = page.continueToken else { break }

@@ -18,45 +18,32 @@ extension KubeClient {
     func listAllDecoded<T: KubernetesObject>(
         _: T.Type, type: ResourceType, namespace: String?, options: ListOptions, pageSize: Int
     ) async throws -> (items: [T], resourceVersion: String, undecodable: Set<ObjectKey>) {
-        var options = options
-        options.limit = pageSize
-        var items: [T] = []
         var undecodable: Set<ObjectKey> = []
-        var firstVersion: String?
-        while true {
-            let request = KubeRequest(
-                method: "GET", path: type.path(namespace: namespace), query: options.queryItems, verb: "list",
-                resource: type.description)
-            let response = try await perform(request)
-            let version: String
-            let next: String?
+        let list = try await forEachPage(type, namespace: namespace, options: options, pageSize: pageSize) {
+            response, request -> ObjectList<T> in
             if T.self != DynamicObject.self, let page = try? JSONDecoder().decode(ListBody<T>.self, from: Data(response.body)) {
-                items.append(contentsOf: page.items ?? [])
-                version = page.metadata?.resourceVersion ?? ""
-                next = page.metadata?.continue
-            } else {
-                let body = try parse(response, request: request)
-                for item in body["items"]?.arrayValue ?? [] {
-                    if let object = try? decode(T.self, item) {
-                        items.append(object)
-                    } else {
-                        logger.error(
-                            "skipping an object that does not decode",
-                            metadata: ["resource": "\(type)", "name": "\(item[path: ["metadata", "name"]]?.stringValue ?? "?")"])
-                        undecodable.insert(
-                            ObjectKey(
-                                namespace: item[path: ["metadata", "namespace"]]?.stringValue,
-                                name: item[path: ["metadata", "name"]]?.stringValue ?? ""))
-                    }
-                }
-                version = body[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
-                next = body[path: ["metadata", "continue"]]?.stringValue
+                let next = page.metadata?.continue
+                return ObjectList(
+                    items: page.items ?? [], resourceVersion: page.metadata?.resourceVersion ?? "",
+                    continueToken: (next?.isEmpty ?? true) ? nil : next)
             }
-            if firstVersion == nil { firstVersion = version }
-            guard let next, !next.isEmpty else { break }
-            options.continueToken = next
-            options.resourceVersion = nil
+            let page = try listPage(response, request: request)
+            var items: [T] = []
+            for item in page.items {
+                if let object = try? decode(T.self, item) {
+                    items.append(object)
+                } else {
+                    logger.error(
+                        "skipping an object that does not decode",
+                        metadata: ["resource": "\(type)", "name": "\(item[path: ["metadata", "name"]]?.stringValue ?? "?")"])
+                    undecodable.insert(
+                        ObjectKey(
+                            namespace: item[path: ["metadata", "namespace"]]?.stringValue,
+                            name: item[path: ["metadata", "name"]]?.stringValue ?? ""))
+                }
+            }
+            return ObjectList(items: items, resourceVersion: page.resourceVersion, continueToken: page.continueToken)
         }
-        return (items, firstVersion ?? "", undecodable)
+        return (list.items, list.resourceVersion, undecodable)
     }
 }
