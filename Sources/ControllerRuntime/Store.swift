@@ -22,11 +22,7 @@ public final class Store<Object: KubernetesObject>: Sendable {
     public func addIndex(_ name: String, _ function: @escaping IndexFunction) {
         state.withLock { state in
             state.indexers[name] = function
-            var index: [String: Set<ObjectKey>] = [:]
-            for (key, object) in state.objects {
-                for value in function(object) { index[value, default: []].insert(key) }
-            }
-            state.indices[name] = index
+            state.indices[name] = Self.buildIndex(function, over: state.objects)
         }
     }
 
@@ -110,16 +106,17 @@ public final class Store<Object: KubernetesObject>: Sendable {
             }
             let deleted = state.objects.filter { fresh[$0.key] == nil }.map(\.value)
             state.objects = fresh
-            state.indices = [:]
-            for (name, function) in state.indexers {
-                var index: [String: Set<ObjectKey>] = [:]
-                for (key, object) in fresh {
-                    for value in function(object) { index[value, default: []].insert(key) }
-                }
-                state.indices[name] = index
-            }
+            state.indices = state.indexers.mapValues { Self.buildIndex($0, over: fresh) }
             return (added, updated, deleted)
         }
+    }
+
+    private static func buildIndex(_ function: IndexFunction, over objects: [ObjectKey: Object]) -> [String: Set<ObjectKey>] {
+        var index: [String: Set<ObjectKey>] = [:]
+        for (key, object) in objects {
+            for value in function(object) { index[value, default: []].insert(key) }
+        }
+        return index
     }
 
     private static func reindex(_ state: inout State, key: ObjectKey, old: Object?, new: Object?) {
