@@ -87,4 +87,11 @@ public final class RuntimeMetrics: KubeClientObserver, Sendable {
     public func render() -> String {
         registry.emitToString()
     }
+
+    /// API requests made so far, all verbs and codes together (`rest_client_requests_total`):
+    /// how tests and benchmarks check that a reconcile read only the cache.
+    public var apiRequestTotal: Int {
+        render().split(separator: "\n").filter { $0.hasPrefix("\(Self.requests.name){") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.map { Int($0) }.reduce(0, +)
+    }
 }

@@ -139,20 +139,15 @@ enum ControllerBench {
         let run = Task { try await manager.run(signals: []) }
         await informer.waitForSync()
         try await Task.sleep(for: .seconds(1))
-        let requestsBefore = requestTotal(manager.metrics.render())
+        let requestsBefore = manager.metrics.apiRequestTotal
         let reconcilesBefore = reconciles.withLock { $0 }
         try await Task.sleep(for: .seconds(3))
-        let requests = requestTotal(manager.metrics.render()) - requestsBefore
+        let requests = manager.metrics.apiRequestTotal - requestsBefore
         let count = reconciles.withLock { $0 } - reconcilesBefore
         run.cancel()
         _ = try? await run.value
         guard count > 0 else { throw BenchError("no resync reconciles ran") }
         return (count, Double(requests) / Double(count))
-    }
-
-    static func requestTotal(_ metrics: String) -> Int {
-        metrics.split(separator: "\n").filter { $0.hasPrefix("rest_client_requests_total{") }
-            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.map { Int($0) }.reduce(0, +)
     }
 
     /// Resident set size from /proc/self/statm (Linux), after handing freed heap back to the
