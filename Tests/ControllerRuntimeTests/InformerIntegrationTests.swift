@@ -149,7 +149,7 @@ struct InformerIntegrationTests {
     @Test("a watch from an expired resourceVersion gets 410 and the watcher relists")
     func expiredVersionRelists() async throws {
         let cluster = try await DevClusterHarness.start(watchHistory: 10)
-        let observer = CountingObserver()
+        let observer = RecordingObserver()
         let client = try cluster.makeClient(observer: observer)
         try await client.ensureNamespace("x")
         try await createConfigMaps(client, namespace: "x", prefix: "old", count: 3)
@@ -177,7 +177,7 @@ struct InformerIntegrationTests {
         #expect(objects.count == 33)
         #expect(undecodable.isEmpty)
         #expect(Int(version)! > Int(list.resourceVersion)!)
-        #expect(observer.restarts.withLock { $0 } == ["expired"])
+        #expect(observer.restarts == ["expired"])
         // After the relist it watches from the new version: a change arrives as a single event.
         _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "late", namespace: "x")))
         guard case .added(let added) = try await watcher.next() else {
@@ -211,17 +211,4 @@ extension InformerIntegrationTests {
         try await client.shutdown()
         await cluster.stop()
     }
-}
-
-/// Counts client requests and watch restarts.
-final class CountingObserver: KubeClientObserver {
-    let requests = Mutex<[String: Int]>([:])
-    let restarts = Mutex<[String]>([])
-    func requestFinished(verb: String, resource: String, statusCode: Int, duration: Duration) {
-        requests.withLock { $0["\(verb) \(statusCode)", default: 0] += 1 }
-    }
-    func watchRestarted(resource: String, reason: String) {
-        restarts.withLock { $0.append(reason) }
-    }
-    var total: Int { requests.withLock { $0.values.reduce(0, +) } }
 }

@@ -2,7 +2,6 @@ import DevCluster
 import Foundation
 import KubeAPI
 import KubeClient
-import Synchronization
 import Testing
 import TrainyardTesting
 
@@ -98,7 +97,7 @@ struct KubeClientAPITests {
     @Test("listAll pages through everything with continue tokens")
     func pagination() async throws {
         let cluster = try await DevClusterHarness.start()
-        let observer = RequestCounter()
+        let observer = RecordingObserver()
         let client = try cluster.makeClient(observer: observer)
         for index in 0..<7 {
             _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "page-\(index)", namespace: "default")))
@@ -178,14 +177,4 @@ func eventuallyOK(_ body: () async throws -> Void) async throws -> Bool {
         }
     }
     return false
-}
-
-/// Counts finished requests by verb.
-final class RequestCounter: KubeClientObserver {
-    let counts = Mutex<[String: Int]>([:])
-    func requestFinished(verb: String, resource: String, statusCode: Int, duration: Duration) {
-        counts.withLock { $0[verb, default: 0] += 1 }
-    }
-    func watchRestarted(resource: String, reason: String) {}
-    func count(_ verb: String) -> Int { counts.withLock { $0[verb] ?? 0 } }
 }
