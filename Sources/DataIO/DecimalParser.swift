@@ -27,7 +27,15 @@ enum DecimalParser {
         var tooLong = false
         var digits = 0
         var exponent = 0
+        // Integer part, then at most one '.', then the fraction: one loop, since both add digits
+        // to the mantissa the same way and only the fraction moves the exponent.
+        var inFraction = false
         while i < n {
+            if base[i] == UInt8(ascii: "."), !inFraction {
+                inFraction = true
+                i += 1
+                continue
+            }
             let d = base[i] &- 0x30
             if d > 9 { break }
             digits += 1
@@ -39,25 +47,8 @@ enum DecimalParser {
                     tooLong = true
                 }
             }
+            if inFraction { exponent -= 1 }
             i += 1
-        }
-        if i < n, base[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < n {
-                let d = base[i] &- 0x30
-                if d > 9 { break }
-                digits += 1
-                if mantissa != 0 || d != 0 {
-                    if significantDigits < 19 {
-                        mantissa = mantissa &* 10 &+ UInt64(d)
-                        significantDigits += 1
-                    } else {
-                        tooLong = true
-                    }
-                }
-                exponent -= 1
-                i += 1
-            }
         }
         if digits == 0 {
             return special(base + i, count: n - i, negative: negative)
