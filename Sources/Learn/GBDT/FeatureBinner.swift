@@ -12,8 +12,10 @@
 /// - Otherwise the cuts are count quantiles over the sorted values: a cut goes after the distinct
 ///   value at which the running count first reaches each multiple of `rowCount / maxBins`, again at
 ///   the midpoint to the next value, so a heavy value never straddles two bins.
-/// - NaN is missing and goes to ``BinnedMatrix/missingBin``, never a real bin; missing values do
-///   not count towards the quantiles. Values should be finite (``GradientBoosting`` rejects
+/// - NaN is missing and goes to the feature's ``BinnedMatrix/missingBin(_:)``, never a real bin;
+///   missing values do not count towards the quantiles.
+/// - A categorical feature holds category codes `0, 1, 2, ...` (as doubles); each code is its own
+///   bin and the feature has no cuts. At most 255 categories. Values should be finite (``GradientBoosting`` rejects
 ///   infinities): a cut next to an infinity would be infinite, which JSON cannot encode.
 ///
 /// Deterministic: the cuts depend only on the multiset of values.
@@ -22,24 +24,38 @@ public struct FeatureBinner: Sendable, Codable, Equatable {
     public static let maximumBinCount = 255
 
     public let maxBins: Int
-    /// Per feature, the ascending cuts between its bins; feature c has `cuts[c].count + 1` bins.
+    /// Per feature, the ascending cuts between its bins; numeric feature c has `cuts[c].count + 1`
+    /// bins. Empty for categorical features.
     public let cuts: [[Double]]
+    /// Per feature, the number of categories (codes `0..<count`), or 0 for a numeric feature.
+    public let categoryCounts: [Int]
 
-    public init(maxBins: Int, cuts: [[Double]]) {
+    public init(maxBins: Int, cuts: [[Double]], categoryCounts: [Int]? = nil) {
         precondition((2...Self.maximumBinCount).contains(maxBins), "FeatureBinner: maxBins \(maxBins) is not in 2...255")
         precondition(cuts.allSatisfy { $0.count < maxBins }, "FeatureBinner: a feature has more than maxBins bins")
+        let counts = categoryCounts ?? [Int](repeating: 0, count: cuts.count)
+        precondition(counts.count == cuts.count, "FeatureBinner: one category count per feature")
+        precondition(counts.allSatisfy { (0...Self.maximumBinCount).contains($0) }, "FeatureBinner: at most 255 categories")
         self.maxBins = maxBins
         self.cuts = cuts
+        self.categoryCounts = counts
     }
 
-    /// Learns the cuts of every column of `x`. `maxBins` must be in `2...255`.
-    public init(fitting x: FeatureMatrix, maxBins: Int = 255) {
+    /// Learns the cuts of every column of `x`. `maxBins` must be in `2...255`. Columns with
+    /// `categoryCounts[c] > 0` are categorical and hold codes `0..<categoryCounts[c]` (or NaN); the
+    /// caller checks that. An empty `categoryCounts` means all numeric.
+    public init(fitting x: FeatureMatrix, maxBins: Int = 255, categoryCounts: [Int] = []) {
         precondition((2...Self.maximumBinCount).contains(maxBins), "FeatureBinner: maxBins \(maxBins) is not in 2...255")
+        let counts = categoryCounts.isEmpty ? [Int](repeating: 0, count: x.columnCount) : categoryCounts
         var allCuts: [[Double]] = []
         allCuts.reserveCapacity(x.columnCount)
         var column: [Double] = []
         column.reserveCapacity(x.rowCount)
         for c in 0..<x.columnCount {
+            if counts[c] > 0 {
+                allCuts.append([])
+                continue
+            }
             column.removeAll(keepingCapacity: true)
             for r in 0..<x.rowCount {
                 let v = x.values[r * x.columnCount + c]
@@ -48,17 +64,27 @@ public struct FeatureBinner: Sendable, Codable, Equatable {
             column.sort()
             allCuts.append(Self.cuts(sortedValues: column, maxBins: maxBins))
         }
-        self.init(maxBins: maxBins, cuts: allCuts)
+        self.init(maxBins: maxBins, cuts: allCuts, categoryCounts: counts)
     }
 
     /// Number of real bins of each feature (missing not included).
-    public var binCounts: [Int] { cuts.map { $0.count + 1 } }
+    public var binCounts: [Int] {
+        zip(cuts, categoryCounts).map { cuts, categories in categories > 0 ? categories : cuts.count + 1 }
+    }
 
-    /// The bin of `value` for feature `feature`: the number of cuts `<= value`, or
-    /// ``BinnedMatrix/missingBin`` for NaN.
+    public func isCategorical(_ feature: Int) -> Bool { categoryCounts[feature] > 0 }
+
+    /// The bin of `value` for feature `feature`: the number of cuts `<= value` (a numeric feature),
+    /// the code itself (a categorical one), or the feature's missing bin for NaN and for codes the
+    /// binner never saw.
     public func bin(_ value: Double, feature: Int) -> UInt8 {
-        if value.isNaN { return BinnedMatrix.missingBin }
+        let categories = categoryCounts[feature]
+        if categories > 0 {
+            guard value >= 0, value < Double(categories) else { return UInt8(categories) }
+            return UInt8(Int(value))
+        }
         let featureCuts = cuts[feature]
+        if value.isNaN { return UInt8(featureCuts.count + 1) }
         // First cut greater than value, by binary search.
         var low = 0
         var high = featureCuts.count
@@ -70,15 +96,21 @@ public struct FeatureBinner: Sendable, Codable, Equatable {
     }
 
     /// Bins every value of `x`, which must have the column count the binner was fitted on.
-    public func bin(_ x: FeatureMatrix) -> BinnedMatrix {
+    /// `threads` 0 uses every core.
+    public func bin(_ x: FeatureMatrix, threads: Int = 0) -> BinnedMatrix {
         precondition(x.columnCount == cuts.count, "FeatureBinner: matrix has \(x.columnCount) columns, binner was fitted on \(cuts.count)")
         let n = x.rowCount
         let d = x.columnCount
         var bins = [UInt8](repeating: 0, count: n * d)
         bins.withUnsafeMutableBufferPointer { out in
-            for c in 0..<d {
-                for r in 0..<n {
-                    out[c * n + r] = bin(x.values[r * d + c], feature: c)
+            x.values.withUnsafeBufferPointer { values in
+                let out = SharedBuffer(out)
+                let values = SharedBuffer(values)
+                let chunkRows = 16_384
+                Parallel.forEach(chunks: (n + chunkRows - 1) / chunkRows, threads: Parallel.threads(threads)) { chunk in
+                    for r in (chunk * chunkRows)..<min(n, (chunk + 1) * chunkRows) {
+                        for c in 0..<d { out[r * d + c] = bin(values[r * d + c], feature: c) }
+                    }
                 }
             }
         }

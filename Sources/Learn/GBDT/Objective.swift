@@ -2,9 +2,8 @@
 /// derivatives that every tree is fitted to, and how raw scores become predictions (LightGBM's
 /// `ObjectiveFunction`, XGBoost's `ObjFunction`).
 ///
-/// Built for `outputCount` raw scores per row so a softmax objective (one tree per class per round)
-/// can be added: raw scores, gradients and hessians are row-major `rowCount x outputCount`.
-/// The objectives so far have one output.
+/// An objective has `outputCount` raw scores per row (one tree per output per round; several for
+/// softmax): raw scores, gradients and hessians are row-major `rowCount x outputCount`.
 public protocol Objective: Sendable {
     /// Raw scores (and trees per boosting round) per row.
     var outputCount: Int { get }
@@ -19,6 +18,6 @@ public protocol Objective: Sendable {
     func gradients(
         labels: [Double], rawScores: [Double], gradients: inout [Double], hessians: inout [Double])
 
-    /// Turns one row's raw scores (margins) into predictions, in place.
+    /// Turns raw scores (margins, row-major `rows x outputCount`) into predictions, in place.
     func transform(_ rawScores: inout [Double])
 }

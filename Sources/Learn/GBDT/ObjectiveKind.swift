@@ -3,12 +3,23 @@
 public enum ObjectiveKind: String, Sendable, Codable, CaseIterable {
     case binaryLogistic = "binary:logistic"
     case squaredError = "reg:squarederror"
+    case softmax = "multi:softprob"
 
-    /// The loss implementation for this kind.
-    public var objective: any Objective {
+    /// The loss implementation for this kind; `classCount` matters only for softmax.
+    public func objective(classCount: Int = 2) -> any Objective {
         switch self {
         case .binaryLogistic: BinaryLogistic()
         case .squaredError: SquaredError()
+        case .softmax: Softmax(classCount: max(classCount, 2))
+        }
+    }
+
+    /// The metric tracked per iteration (and for early stopping) when none is named: the loss itself.
+    public var defaultEvaluationMetric: EvaluationMetric {
+        switch self {
+        case .binaryLogistic: .logloss
+        case .squaredError: .rmse
+        case .softmax: .mlogloss
         }
     }
 }

@@ -5,8 +5,9 @@
 /// (`base_weights` / `split_conditions` of a leaf), `gain` → `loss_changes`, `sumHessian` →
 /// `sum_hessian`. Node 0 is the root; children always have larger indices than their parent.
 ///
-/// A row goes left when `value < threshold` (XGBoost's "yes" child); a missing (NaN) value goes
-/// left when `defaultLeft`. Leaf values already include the learning rate.
+/// A row goes left when `value < threshold` (XGBoost's "yes" child); at a categorical split (non-empty
+/// `rightCategories`), it goes right when its category code is in the set and left otherwise, as in
+/// XGBoost. A missing (NaN) value goes left when `defaultLeft`. Leaf values include the learning rate.
 public struct RegressionTree: Sendable, Codable, Equatable {
     public var left: [Int]
     public var right: [Int]
@@ -14,8 +15,10 @@ public struct RegressionTree: Sendable, Codable, Equatable {
     public var featureIndex: [Int]
     /// Split bin: bins `0...thresholdBin` of the training binner go left. 0 at leaves.
     public var thresholdBin: [Int]
-    /// Split value (`value < threshold` goes left); 0 at leaves.
+    /// Split value (`value < threshold` goes left); 0 at leaves and categorical splits.
     public var threshold: [Double]
+    /// Categorical splits: the category codes that go right, ascending; empty elsewhere.
+    public var rightCategories: [[Int]]
     public var defaultLeft: [Bool]
     /// Output of a leaf (learning rate included); 0 at internal nodes.
     public var leafValue: [Double]
@@ -30,6 +33,7 @@ public struct RegressionTree: Sendable, Codable, Equatable {
         featureIndex = []
         thresholdBin = []
         threshold = []
+        rightCategories = []
         defaultLeft = []
         leafValue = []
         gain = []
@@ -51,6 +55,7 @@ public struct RegressionTree: Sendable, Codable, Equatable {
         featureIndex.append(0)
         thresholdBin.append(0)
         threshold.append(0)
+        rightCategories.append([])
         defaultLeft.append(false)
         leafValue.append(0)
         gain.append(0)
@@ -58,10 +63,13 @@ public struct RegressionTree: Sendable, Codable, Equatable {
         return left.count - 1
     }
 
+    public func isCategorical(_ node: Int) -> Bool { !rightCategories[node].isEmpty }
+
     mutating func setSplit(
-        _ node: Int, feature: Int, bin: Int, threshold t: Double, defaultLeft d: Bool, gain g: Double,
-        left l: Int, right r: Int
+        _ node: Int, feature: Int, bin: Int, threshold t: Double, rightCategories categories: [Int] = [],
+        defaultLeft d: Bool, gain g: Double, left l: Int, right r: Int
     ) {
+        rightCategories[node] = categories
         featureIndex[node] = feature
         thresholdBin[node] = bin
         threshold[node] = t
@@ -71,14 +79,41 @@ public struct RegressionTree: Sendable, Codable, Equatable {
         right[node] = r
     }
 
-    /// The leaf value for the row starting at `values[offset]` of a row-major matrix.
-    func predict(_ values: UnsafeBufferPointer<Double>, offset: Int) -> Double {
+    /// The leaf a row of raw values reaches; `value(feature)` reads the row.
+    @inline(__always)
+    func leaf(_ value: (Int) -> Double) -> Int {
         var node = 0
         while left[node] >= 0 {
-            let v = values[offset + featureIndex[node]]
-            let goLeft = v.isNaN ? defaultLeft[node] : v < threshold[node]
+            let v = value(featureIndex[node])
+            let goLeft: Bool
+            if v.isNaN {
+                goLeft = defaultLeft[node]
+            } else if rightCategories[node].isEmpty {
+                goLeft = v < threshold[node]
+            } else {
+                goLeft = !rightCategories[node].contains(Int(exactly: v) ?? -1)
+            }
             node = goLeft ? left[node] : right[node]
         }
-        return leafValue[node]
+        return node
+    }
+
+    /// The leaf a binned training row reaches (for rows a subsampled tree did not see).
+    func leaf(binnedRow bins: UnsafePointer<UInt8>, binCounts: [Int]) -> Int {
+        var node = 0
+        while left[node] >= 0 {
+            let f = featureIndex[node]
+            let b = Int(bins[f])
+            let goLeft: Bool
+            if b == binCounts[f] {
+                goLeft = defaultLeft[node]
+            } else if rightCategories[node].isEmpty {
+                goLeft = b <= thresholdBin[node]
+            } else {
+                goLeft = !rightCategories[node].contains(b)
+            }
+            node = goLeft ? left[node] : right[node]
+        }
+        return node
     }
 }

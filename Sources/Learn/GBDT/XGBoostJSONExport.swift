@@ -29,25 +29,34 @@ extension GradientBoostedModel {
             if i > 0 { json.raw(",") }
             json.string(name)
         }
-        json.raw("],\"feature_types\":[],\"gradient_booster\":{\"model\":{")
+        json.raw("],\"feature_types\":[")
+        if categoryCounts.contains(where: { $0 > 0 }) {
+            json.raw(categoryCounts.map { $0 > 0 ? "\"c\"" : "\"q\"" }.joined(separator: ","))
+        }
+        json.raw("],\"gradient_booster\":{\"model\":{")
         json.raw("\"cats\":{\"enc\":[],\"feature_segments\":[],\"sorted_idx\":[]},")
         json.raw("\"gbtree_model_param\":{\"num_parallel_tree\":\"1\",\"num_trees\":\"\(trees.count)\"},")
         json.raw("\"iteration_indptr\":")
-        json.integers(Array(0...trees.count))
+        json.integers((0...roundCount).map { $0 * outputCount })
         json.raw(",\"tree_info\":")
-        json.integers([Int](repeating: 0, count: trees.count))
+        json.integers((0..<trees.count).map { $0 % outputCount })
         json.raw(",\"trees\":[")
         for (id, tree) in trees.enumerated() {
             if id > 0 { json.raw(",") }
             try writeTree(tree, id: id, to: &json)
         }
         json.raw("]},\"name\":\"gbtree\"},\"learner_model_param\":{\"base_score\":\"[")
-        let storedBase = objective == .binaryLogistic ? BinaryLogistic.sigmoid(baseScore) : baseScore
-        json.raw(Self.xgboostScientific(try float32(storedBase, "the base score")))
-        json.raw("]\",\"boost_from_average\":\"1\",\"num_class\":\"0\",\"num_feature\":\"\(featureCount)\",")
+        let storedBase = objective == .binaryLogistic ? baseScores.map(BinaryLogistic.sigmoid) : baseScores
+        json.raw(try storedBase.map { Self.xgboostScientific(try float32($0, "the base score")) }.joined(separator: ","))
+        let numClass = objective == .softmax ? outputCount : 0
+        json.raw("]\",\"boost_from_average\":\"1\",\"num_class\":\"\(numClass)\",\"num_feature\":\"\(featureCount)\",")
         json.raw("\"num_target\":\"1\"},\"objective\":{\"name\":")
         json.string(objective.rawValue)
-        json.raw(",\"reg_loss_param\":{\"scale_pos_weight\":\"1\"}}},\"version\":[3,2,0]}")
+        if objective == .softmax {
+            json.raw(",\"softmax_multiclass_param\":{\"num_class\":\"\(outputCount)\"}}},\"version\":[3,2,0]}")
+        } else {
+            json.raw(",\"reg_loss_param\":{\"scale_pos_weight\":\"1\"}}},\"version\":[3,2,0]}")
+        }
         return json.bytes
     }
 
@@ -73,7 +82,21 @@ extension GradientBoostedModel {
 
         json.raw("{\"base_weights\":")
         json.floats(leafValues)
-        json.raw(",\"categories\":[],\"categories_nodes\":[],\"categories_segments\":[],\"categories_sizes\":[],")
+        let categorical = (0..<n).filter { !isLeaf[$0] && tree.isCategorical($0) }
+        json.raw(",\"categories\":")
+        json.integers(categorical.flatMap { tree.rightCategories[$0] })
+        json.raw(",\"categories_nodes\":")
+        json.integers(categorical)
+        json.raw(",\"categories_segments\":")
+        var segment = 0
+        json.integers(
+            categorical.map { node in
+                defer { segment += tree.rightCategories[node].count }
+                return segment
+            })
+        json.raw(",\"categories_sizes\":")
+        json.integers(categorical.map { tree.rightCategories[$0].count })
+        json.raw(",")
         json.raw("\"default_left\":")
         json.integers((0..<n).map { !isLeaf[$0] && tree.defaultLeft[$0] ? 1 : 0 })
         json.raw(",\"id\":\(id),\"left_children\":")
@@ -89,7 +112,7 @@ extension GradientBoostedModel {
         json.raw(",\"split_indices\":")
         json.integers((0..<n).map { isLeaf[$0] ? 0 : tree.featureIndex[$0] })
         json.raw(",\"split_type\":")
-        json.integers([Int](repeating: 0, count: n))
+        json.integers((0..<n).map { !isLeaf[$0] && tree.isCategorical($0) ? 1 : 0 })
         json.raw(",\"sum_hessian\":")
         json.floats(hessians)
         json.raw(",\"tree_param\":{\"num_deleted\":\"0\",\"num_feature\":\"\(featureCount)\",")

@@ -102,9 +102,7 @@ struct DepthwiseTreeLearnerTests {
         let small = all.filter { $0 % 3 == 0 }
         let rest = all.filter { $0 % 3 != 0 }
         func build(_ r: [Int]) -> GradientHistogram {
-            var hist = GradientHistogram(binCounts: binned.binCounts)
-            r.withUnsafeBufferPointer { hist.add(rows: $0, binned: binned, gradients: g, hessians: h) }
-            return hist
+            GradientHistogram(rows: r, binned: binned, gradients: g, hessians: h)
         }
         let derived = build(all).subtracting(build(small))
         let direct = build(rest)

@@ -21,7 +21,9 @@ struct FeatureBinnerTests {
         let x = column([.nan, 5, .nan, 7])
         let binner = FeatureBinner(fitting: x, maxBins: 255)
         #expect(binner.cuts == [[6]])
-        #expect(binner.bin(x).bins == [BinnedMatrix.missingBin, 0, BinnedMatrix.missingBin, 1])
+        // One real cut: bins 0 and 1 are real, 2 marks missing.
+        #expect(binner.bin(x).missingBin(0) == 2)
+        #expect(binner.bin(x).bins == [2, 0, 2, 1])
     }
 
     @Test(
@@ -61,8 +63,8 @@ struct FeatureBinnerTests {
         #expect(binner.bin(column([a, b])).bins == [0, 1])
     }
 
-    @Test("binning is column-major and matches x < cut on the raw value")
-    func columnMajorAndConsistent() {
+    @Test("binning is row-major and matches x < cut on the raw value")
+    func rowMajorAndConsistent() {
         var generator = SeededGeneratorForTests(seed: 7)
         let rows = (0..<300).map { _ in [generator.unit(), generator.unit() * 10] }
         let x = FeatureMatrix(rows: rows)
@@ -71,7 +73,7 @@ struct FeatureBinnerTests {
         #expect(binner.binCounts.allSatisfy { $0 == 16 })
         for r in 0..<x.rowCount {
             for c in 0..<2 {
-                let b = Int(binned.bins[c * x.rowCount + r])
+                let b = Int(binned.bins[r * x.columnCount + c])
                 #expect(binned[r, c] == UInt8(b))
                 let cuts = binner.cuts[c]
                 if b > 0 { #expect(x[r, c] >= cuts[b - 1]) }

@@ -24,7 +24,7 @@ struct GradientBoostingTests {
     func regression() throws {
         let (x, y) = Self.linearData()
         let model = try GradientBoosting(numTrees: 50, learningRate: 0.3, objective: .squaredError).fit(x, y)
-        let rmse = try (0...50).map { try Metrics.rmse(targets: y, predicted: model.predict(x, treeCount: $0)) }
+        let rmse = try (0...50).map { try Metrics.rmse(targets: y, predicted: model.predict(x, rounds: $0)) }
         for t in 1...50 { #expect(rmse[t] < rmse[t - 1], "round \(t): \(rmse[t]) after \(rmse[t - 1])") }
         #expect(rmse[50] < 0.2)
         #expect(rmse[0] > 0.8)  // the mean alone: std of 3·U(0,1) ≈ 0.87
