@@ -279,8 +279,8 @@ def run_measured(argv, env, log_prefix):
 
 def check_exit(measured, what, log_prefix):
     if measured.returncode != 0:
-        tail = "\n".join(measured.stderr.strip().splitlines()[-5:])
-        raise BenchError(f"{what} exited with {measured.returncode} (logs: {log_prefix}.stderr): {tail}")
+        last = [line.strip() for line in measured.stderr.splitlines() if line.strip()][-1:] or ["(no stderr)"]
+        raise BenchError(f"{what} exited with {measured.returncode}: {last[0][:300]} (log: {log_prefix}.stderr)")
 
 
 def last_json_line(text, what):
@@ -519,20 +519,27 @@ def fmt(value, spec):
     return "—" if value is None else format(value, spec)
 
 
+def fmt_seconds(value):
+    """Seconds or a ratio with about three significant digits, without switching to exponents."""
+    if value is None:
+        return "—"
+    return format(value, ".0f" if value >= 100 else ".1f" if value >= 10 else ".2f" if value >= 1 else ".3g")
+
+
 def table_rows(results, task):
     """Header and rows for one benchmark, shared by the terminal and the Markdown table."""
     base = next((r for r in results if r.library == "trainyard" and not r.error), None)
     header = ["library", "version", "fit s", "peer/Trainyard"]
     for _, heading, _, _ in METRICS[task]:
         header += [heading, "Δ vs Trainyard"]
-    header += ["peak RSS MiB", "RSS after CSV load MiB"]
+    header += ["peak RSS MiB", "RSS before fit MiB"]
     rows = []
     for r in results:
         if r.error:
             rows.append([r.library, r.error] + [""] * (len(header) - 2))
             continue
         ratio = r.fit_seconds / base.fit_seconds if base and base.fit_seconds > 0 else None
-        row = [r.library, r.version, fmt(r.fit_seconds, ".2f"), fmt(ratio, ".2f")]
+        row = [r.library, r.version, fmt_seconds(r.fit_seconds), fmt_seconds(ratio)]
         for key, _, spec, _ in METRICS[task]:
             delta = r.metrics[key] - base.metrics[key] if base and r is not base else None
             row += [fmt(r.metrics[key], spec), fmt(delta, "+" + spec)]
@@ -559,8 +566,11 @@ def text_table(header, rows):
 
 
 def markdown_table(header, rows):
+    def cell(x):
+        return " ".join(str(x).split()).replace("|", "\\|")
+
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(x) for x in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(cell(x) for x in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
@@ -616,6 +626,23 @@ def machine_info():
     return info
 
 
+# Above this 1-minute load average the machine is not idle. XGBoost, LightGBM and scikit-learn use
+# OpenMP, whose threads wait for each other many times per tree; with another busy process on
+# the cores their fit times grew up to 100x in trials here, so such a run must say so.
+BUSY_LOAD = 0.5
+
+
+def busy_warning(load_before):
+    load_after = os.getloadavg()[0]
+    if max(load_before, load_after) <= BUSY_LOAD:
+        return None
+    return (
+        f"the machine was not idle (1-minute load average {load_before:.2f} before the run, {load_after:.2f} after); "
+        "other processes competing for the cores slow the OpenMP libraries down by much more than their share, "
+        "so these times are not comparable"
+    )
+
+
 def repo_version():
     try:
         commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
@@ -641,10 +668,12 @@ def shown_path(path):
     return os.path.relpath(path, REPO) if path.startswith(REPO + os.sep) else path
 
 
-def render_section(args, started, machine, all_results, metas, specs, throughput, problems):
+def render_section(args, started, machine, all_results, metas, specs, throughput, problems, warning):
     command = " ".join([shlex.quote(shown_path(sys.executable)), *map(shlex.quote, sys.argv)])
     out = [SECTION, ""]
     out.append(f"Command: `{command}` (from the repository root), run {started:%Y-%m-%d %H:%M} UTC.")
+    if warning:
+        out += ["", f"**Warning: {warning}.**"]
     if args.peers_only:
         out.append("")
         out.append("**Trainyard was not run (`--peers-only`)**: the ratio and Δ columns are empty.")
@@ -687,8 +716,8 @@ def render_section(args, started, machine, all_results, metas, specs, throughput
         "peer/Trainyard: peer fit time over Trainyard's, so above 1 means Trainyard was faster. "
         "Δ: peer minus Trainyard; positive is better for ROC AUC, accuracy and R², worse for log loss and RMSE. "
         "Metrics are computed by `bench/train_bench.py` from each library's predictions CSV for the validation rows. "
-        "Peak RSS: ru_maxrss of the process (for peers a Python process holding pandas copies of both CSVs; "
-        "the last column is its peak after reading them, before fitting)."
+        "Peak RSS: ru_maxrss of the process that trained (for peers a Python process holding pandas copies "
+        "of both CSVs); RSS before fit: the peers' peak after importing the library and reading the CSVs."
     )
     for bench, results in all_results:
         meta = metas[bench.data]
@@ -758,6 +787,9 @@ def main(argv):
     args = parse_args(argv)
     started = datetime.datetime.now(datetime.timezone.utc)
     machine = machine_info()
+    load_before = os.getloadavg()[0]
+    if load_before > BUSY_LOAD:
+        print(f"warning: 1-minute load average is {load_before:.2f}; timings will not be comparable", file=sys.stderr)
     version = repo_version()
     env = child_env(args.threads)
     problems = []
@@ -791,8 +823,11 @@ def main(argv):
         print("\n== trainyard predict, CSV to CSV")
         print(text_table(*csv_predict_rows(all_results, metas)))
 
+    warning = busy_warning(load_before)
+    if warning:
+        print(f"\nwarning: {warning}", file=sys.stderr)
     if not args.no_write:
-        body = render_section(args, started, machine, all_results, metas, specs, throughput, problems)
+        body = render_section(args, started, machine, all_results, metas, specs, throughput, problems, warning)
         text = open(args.results).read() if os.path.exists(args.results) else ""
         with open(args.results, "w") as f:
             f.write(replace_section(text, body))

@@ -17,9 +17,12 @@ private let predictScript = """
     model, rows, out = sys.argv[1:4]
     booster = xgb.Booster(model_file=model)
     x = np.loadtxt(rows, delimiter=",", ndmin=2)
-    data = xgb.DMatrix(x, missing=np.nan, feature_names=booster.feature_names)
+    types = booster.feature_types
+    categorical = types is not None and "c" in types
+    data = xgb.DMatrix(x, missing=np.nan, feature_names=booster.feature_names,
+                       feature_types=types if categorical else None, enable_categorical=categorical)
     json.dump({
-        "predictions": [float(v) for v in booster.predict(data)],
+        "predictions": [float(v) for v in np.asarray(booster.predict(data)).reshape(-1)],
         "leaves": booster.predict(data, pred_leaf=True).astype(int).tolist(),
         "version": xgb.__version__,
     }, open(out, "w"))
@@ -66,7 +69,11 @@ private func leafIndices(_ tree: RegressionTree, _ x: FeatureMatrix) -> [Int] {
         var node = 0
         while !tree.isLeaf(node) {
             let v = x.values[r * x.columnCount + tree.featureIndex[node]]
-            node = (v.isNaN ? tree.defaultLeft[node] : v < tree.threshold[node]) ? tree.left[node] : tree.right[node]
+            let goLeft =
+                v.isNaN
+                ? tree.defaultLeft[node]
+                : (tree.isCategorical(node) ? !tree.rightCategories[node].contains(Int(v)) : v < tree.threshold[node])
+            node = goLeft ? tree.left[node] : tree.right[node]
         }
         return node
     }
@@ -277,5 +284,56 @@ struct XGBoostExportParityTests {
         print(
             "xgboost export \(objective) over \(rows.rowCount) rows (XGBoost \(reference["version"]?.stringValue ?? "?")): max |float32 sum - xgboost| = \(float32Worst); max |float64 - xgboost| = \(differences.max() ?? .nan), relative to max(1, |y|) \(worst)"
         )
+    }
+}
+
+extension XGBoostExportParityTests {
+    @Test(
+        "XGBoost loads softmax and categorical exports: same leaves, predictions within 1e-6",
+        arguments: ["multi:softprob", "categorical"])
+    func softmaxAndCategorical(kind: String) async throws {
+        let python = try #require(xgboostPython, "python with xgboost is required; run scripts/bootstrap")
+        let model: GradientBoostedModel
+        let rows: FeatureMatrix
+        if kind == "categorical" {
+            let data = SyntheticData.categorical(rows: 2000, seed: 21)
+            model = try GradientBoosting(numTrees: 30, learningRate: 0.3, maxDepth: 3, objective: .binaryLogistic)
+                .fit(data.x, data.y, categoryCounts: [8, 0])
+            #expect(model.trees.contains { tree in (0..<tree.nodeCount).contains { !tree.isLeaf($0) && tree.isCategorical($0) } })
+            // Every category (and missing) with every third x.
+            rows = FeatureMatrix(
+                rows: (0..<9).flatMap { c in stride(from: 0.0, to: 1.0, by: 0.0625).map { [c == 8 ? .nan : Double(c), $0] } },
+                names: ["city", "x"])
+        } else {
+            let data = SyntheticData.threeClasses(rows: 2000, seed: 22)
+            model = try GradientBoosting(numTrees: 20, learningRate: 0.3, maxDepth: 4, objective: .softmax).fit(data.x, data.y)
+            rows = rowsWithMissing(data.x.rows(Array(0..<500)))
+        }
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("trainyard-xgb-export-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data(model.xgboostJSON()).write(to: URL(fileURLWithPath: directory + "/model.json"))
+        let csv = (0..<rows.rowCount).map { r in
+            rows.values[(r * rows.columnCount)..<((r + 1) * rows.columnCount)].map(\.description).joined(separator: ",")
+        }.joined(separator: "\n")
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: directory + "/rows.csv"))
+        let result = try await CommandRunner.run(
+            python, ["-c", predictScript, directory + "/model.json", directory + "/rows.csv", directory + "/out.json"],
+            timeout: .seconds(120))
+        try #require(result.succeeded, "\(result)")
+        let reference = try JSONValue.parse(String(contentsOfFile: directory + "/out.json", encoding: .utf8))
+        let predictions = try #require(reference["predictions"]?.arrayValue?.compactMap { $0.doubleValue })
+        let leaves = try #require(reference["leaves"]?.arrayValue)
+        let swift = model.predict(rows)
+        try #require(predictions.count == swift.count && leaves.count == rows.rowCount)
+        let ourLeaves = model.trees.map { leafIndices($0, rows) }
+        for t in model.trees.indices {
+            let mismatched = (0..<rows.rowCount).filter { leaves[$0][t]?.intValue.map(Int.init) != ourLeaves[t][$0] }
+            #expect(mismatched.isEmpty, "tree \(t): XGBoost routes rows \(mismatched.prefix(10)) to other leaves")
+        }
+        let worst = zip(swift, predictions).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 1e-6, "max |Swift - XGBoost| = \(worst)")
+        print("xgboost export \(kind) over \(rows.rowCount) rows: max |Swift - XGBoost| = \(worst)")
     }
 }
