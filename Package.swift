@@ -71,6 +71,8 @@ let package = Package(
             name: "trainyard",
             dependencies: [
                 "DevCluster",
+                "DataIO",
+                "Learn",
                 "ControllerRuntime",
                 "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -80,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "trainyard-bench",
             dependencies: [
-                "ControllerRuntime", "KubeClient", "KubeAPI", "DataIO", .product(name: "Logging", package: "swift-log"),
+                "ControllerRuntime", "KubeClient", "KubeAPI", "DataIO", "Learn", .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/TrainyardBench"
         ),

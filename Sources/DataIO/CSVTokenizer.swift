@@ -7,19 +7,18 @@
 #endif
 
 /// Splits RFC 4180 CSV bytes into records and field byte ranges (a ``CSVTable``) in one pass, allocating
-/// nothing per field. Accepts CRLF, LF and lone CR line ends, a leading UTF-8 BOM, quoted fields with
-/// embedded delimiters, line breaks and `""`, and a last line without a line break. Empty lines are
-/// skipped, as pandas does, so trailing blank lines do not become rows; the exception is an empty line
-/// between rows of a one-column file, which is that row's missing value.
+/// nothing per field. Accepts CRLF, LF and lone CR line ends, a leading UTF-8 BOM (when the bytes start
+/// on line 1), quoted fields with embedded delimiters, line breaks and `""`, and a last line without a
+/// line break. Empty lines are skipped, as pandas does, so trailing blank lines do not become rows; the
+/// exception is an empty line between rows of a one-column file, which is that row's missing value.
+/// Line numbers start at ``CSVOptions/firstLine``, so a piece of a file can be read on its own.
 enum CSVTokenizer {
     static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions) throws -> CSVTable {
         let delimiter = options.delimiter
         let quote = UInt8(ascii: "\"")
         let lf = UInt8(ascii: "\n")
         let cr = UInt8(ascii: "\r")
-        guard delimiter != quote, delimiter != lf, delimiter != cr, delimiter < 0x80 else {
-            throw DataError.invalidDelimiter(delimiter, source: source)
-        }
+        try validate(delimiter: delimiter, source: source)
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw DataError.emptyFile(expectsHeader: options.hasHeader, source: source)
         }
@@ -39,12 +38,25 @@ enum CSVTokenizer {
         ends.reserveCapacity(n / 8)
 
         var i = 0
-        if n >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { i = 3 }
-        var line = 1
+        // A byte order mark can only open a file; a later piece of one may start with those bytes as text.
+        if options.firstLine == 1, n >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { i = 3 }
+        var line = options.firstLine
 
-        // The header name for error messages, once the header has been read.
+        // Names given in the options fix the column count before the first record.
+        let givenNames = options.hasHeader ? nil : options.columnNames
+        let namesOrigin: CSVOptions.ColumnNamesOrigin =
+            options.hasHeader ? .header : givenNames == nil ? .firstRow : options.columnNamesOrigin
+        if let givenNames {
+            try checkUnique(givenNames, source: source, line: nil)
+            columnNames = givenNames
+            columnCount = givenNames.count
+        }
+        // Names from a header or the caller appear in error messages; `column1`, ... would add nothing.
+        let showsNames = namesOrigin != .firstRow
+
+        // The column name for error messages, once the names are known.
         func name(_ column: Int) -> String? {
-            options.hasHeader && column <= columnNames.count ? columnNames[column - 1] : nil
+            showsNames && column <= columnNames.count ? columnNames[column - 1] : nil
         }
 
         try stops.withUnsafeBufferPointer { stops in
@@ -130,7 +142,7 @@ enum CSVTokenizer {
                     columnNames = (1...field).map { "column\($0)" }
                 } else if field != columnCount {
                     throw DataError.fieldCount(
-                        expected: columnCount, found: field, fromHeader: options.hasHeader, source: source, line: recordLine)
+                        expected: columnCount, found: field, namesFrom: namesOrigin, source: source, line: recordLine)
                 }
                 lines.append(recordLine)
             }
@@ -140,25 +152,34 @@ enum CSVTokenizer {
             throw DataError.emptyFile(expectsHeader: options.hasHeader, source: source)
         }
         if lines.isEmpty {
-            throw DataError.headerOnly(source: source)
+            throw options.hasHeader ? DataError.headerOnly(source: source) : DataError.emptyFile(expectsHeader: false, source: source)
         }
         return CSVTable(columnNames: columnNames, starts: starts, ends: ends, lines: lines)
     }
 
-    private static func headerNames(
+    /// Throws unless `delimiter` is an ASCII byte other than a quote or a line break.
+    static func validate(delimiter: UInt8, source: String) throws {
+        guard delimiter != UInt8(ascii: "\""), delimiter != UInt8(ascii: "\n"), delimiter != UInt8(ascii: "\r"), delimiter < 0x80 else {
+            throw DataError.invalidDelimiter(delimiter, source: source)
+        }
+    }
+
+    static func headerNames(
         _ base: UnsafePointer<UInt8>, starts: [Int], ends: [Int], source: String, line: Int
     ) throws -> [String] {
-        var names: [String] = []
+        let names = starts.indices.map { text(base, start: starts[$0], end: ends[$0]) }
+        try checkUnique(names, source: source, line: line)
+        return names
+    }
+
+    private static func checkUnique(_ names: [String], source: String, line: Int?) throws {
         var seen: [String: Int] = [:]
-        for k in starts.indices {
-            let name = text(base, start: starts[k], end: ends[k])
+        for (k, name) in names.enumerated() {
             if let earlier = seen[name] {
                 throw DataError.duplicateColumn(source: source, line: line, column: k + 1, name: name, firstIndex: earlier)
             }
             seen[name] = k + 1
-            names.append(name)
         }
-        return names
     }
 
     /// The text of a field, with `""` unescaped when the range carries ``CSVTable/escapedFlag``.

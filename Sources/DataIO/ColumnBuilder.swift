@@ -1,6 +1,44 @@
 /// Infers one column's kind from its raw fields and converts it: numeric if every non-missing cell is a
 /// number, else boolean if every one is a truth word, else categorical with byte-wise sorted categories.
+/// A column whose kind is forced skips inference and is converted (or rejected) in one pass.
 enum ColumnBuilder {
+    /// The first row of a forced numeric or boolean column whose cell is neither of that kind nor missing.
+    struct KindMismatch: Error {
+        let row: Int
+    }
+
+    /// Converts column `c` as `kind`, without inference; categorical conversion always succeeds.
+    static func build(
+        column c: Int, of table: CSVTable, bytes base: UnsafePointer<UInt8>, missing: MissingValueMatcher, as kind: ColumnKind
+    ) throws(KindMismatch) -> Column {
+        let rows = table.rowCount
+        let stride = table.columnCount
+        let name = table.columnNames[c]
+        let converted: Result<Column, KindMismatch> = table.starts.withUnsafeBufferPointer { starts in
+            table.ends.withUnsafeBufferPointer { ends in
+                switch kind {
+                case .numeric, .boolean:
+                    let (values, missingCount, failedRow) =
+                        kind == .numeric
+                        ? forcedNumeric(c, stride, rows, starts, ends, base, missing)
+                        : forcedBoolean(c, stride, rows, starts, ends, base, missing)
+                    if let failedRow { return .failure(KindMismatch(row: failedRow)) }
+                    return .success(
+                        Column(
+                            name: name, kind: kind, values: values, codes: [], categories: [], lineNumbers: table.lines,
+                            missingCount: missingCount))
+                case .categorical:
+                    let (codes, categories, missingCount) = categorical(c, stride, rows, starts, ends, base, missing)
+                    return .success(
+                        Column(
+                            name: name, kind: .categorical, values: [], codes: codes, categories: categories,
+                            lineNumbers: table.lines, missingCount: missingCount))
+                }
+            }
+        }
+        return try converted.get()
+    }
+
     static func build(
         column c: Int, of table: CSVTable, bytes base: UnsafePointer<UInt8>, missing: MissingValueMatcher
     ) -> Column {
@@ -81,6 +119,64 @@ enum ColumnBuilder {
             k += stride
         }
         return (values, missingCount)
+    }
+
+    /// Like ``numeric``, but also says which row's cell is neither a number nor missing, for the error.
+    private static func forcedNumeric(
+        _ c: Int, _ stride: Int, _ rows: Int, _ starts: UnsafeBufferPointer<Int>, _ ends: UnsafeBufferPointer<Int>,
+        _ base: UnsafePointer<UInt8>, _ missing: MissingValueMatcher
+    ) -> ([Double], Int, failedRow: Int?) {
+        var missingCount = 0
+        var failedRow: Int?
+        let values = [Double](unsafeUninitializedCapacity: rows) { buffer, initialized in
+            var k = c
+            for r in 0..<rows {
+                let end = ends[k]
+                // Escaped quotes mean text, never a number or a missing-value spelling.
+                if end & CSVTable.escapedFlag != 0 {
+                    failedRow = r
+                    break
+                }
+                let (s, e) = trimmed(base, starts[k], end)
+                if let v = DecimalParser.parse(base + s, count: e - s) {
+                    buffer[r] = v
+                    if v.isNaN { missingCount += 1 }
+                } else if missing.matches(base + s, count: e - s) {
+                    buffer[r] = .nan
+                    missingCount += 1
+                } else {
+                    failedRow = r
+                    break
+                }
+                k += stride
+            }
+            initialized = failedRow == nil ? rows : 0
+        }
+        return (values, missingCount, failedRow)
+    }
+
+    /// Like ``boolean``, but also says which row's cell is neither a truth word nor missing, for the error.
+    private static func forcedBoolean(
+        _ c: Int, _ stride: Int, _ rows: Int, _ starts: UnsafeBufferPointer<Int>, _ ends: UnsafeBufferPointer<Int>,
+        _ base: UnsafePointer<UInt8>, _ missing: MissingValueMatcher
+    ) -> ([Double], Int, failedRow: Int?) {
+        var values = [Double](repeating: .nan, count: rows)
+        var missingCount = 0
+        var k = c
+        for r in 0..<rows {
+            let end = ends[k]
+            if end & CSVTable.escapedFlag != 0 { return ([], 0, r) }
+            let (s, e) = trimmed(base, starts[k], end)
+            if let truth = truthValue(base + s, count: e - s) {
+                values[r] = truth ? 1 : 0
+            } else if missing.matches(base + s, count: e - s) {
+                missingCount += 1
+            } else {
+                return ([], 0, r)
+            }
+            k += stride
+        }
+        return (values, missingCount, nil)
     }
 
     /// true/false, yes/no, t/f in any case; 0/1 are deliberately not included, they stay numeric.

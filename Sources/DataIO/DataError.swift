@@ -9,8 +9,9 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
         case unterminatedQuote
         case textAfterClosingQuote
         case strayQuote
-        case fieldCount(expected: Int, found: Int, fromHeader: Bool)
+        case fieldCount(expected: Int, found: Int, namesFrom: CSVOptions.ColumnNamesOrigin)
         case duplicateColumn(firstIndex: Int)
+        case cellNotOfColumnKind(cell: String, kind: ColumnKind, reason: String?)
         case columnNotFound(name: String, role: String?, available: [String])
         case missingLabel(column: String, rowsWithoutLabel: Int, row: Int)
     }
@@ -61,10 +62,25 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
             return prefix + "unexpected text after the closing quote; a quote inside a quoted field is written as \"\""
         case .strayQuote:
             return prefix + "stray quote in an unquoted field; quote the whole field and write each quote inside it as \"\""
-        case .fieldCount(let expected, let found, let fromHeader):
-            return prefix + "expected \(expected) fields as in the \(fromHeader ? "header" : "first row"), found \(found)"
+        case .fieldCount(let expected, let found, let namesFrom):
+            let basis: String
+            switch namesFrom {
+            case .header: basis = " as in the header"
+            case .firstRow: basis = " as in the first row"
+            case .given: basis = ", one per column name given"
+            }
+            return prefix + "expected \(expected) fields\(basis), found \(found)"
         case .duplicateColumn(let firstIndex):
             return prefix + "repeats the name of column \(firstIndex); column names must be unique"
+        case .cellNotOfColumnKind(let cell, let kind, let reason):
+            let shown = DataError.quoted(cell)
+            let problem: String
+            switch kind {
+            case .numeric: problem = "\(shown) is not a number"
+            case .boolean: problem = "\(shown) is not true/false, yes/no or t/f"
+            case .categorical: problem = "\(shown) is not a category"  // not thrown: every text is a category
+            }
+            return prefix + problem + "; this column is \(kind.rawValue)" + (reason.map { " (\($0))" } ?? "")
         case .columnNotFound(let name, let role, let available):
             var text = role.map { "\($0) column" } ?? "column"
             text += " \"\(name)\" not found; "
@@ -86,6 +102,13 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     static let maxListedColumns = 30
+    static let maxShownCellCharacters = 40
+
+    /// A cell's text in quotes, with quotes and control characters escaped and long texts cut short.
+    static func quoted(_ cell: String) -> String {
+        let cut = cell.count > maxShownCellCharacters ? String(cell.prefix(maxShownCellCharacters - 3)) + "..." : cell
+        return cut.debugDescription
+    }
 
     /// A column name equal to `name` apart from case and surrounding spaces, if there is exactly one.
     static func nearMiss(for name: String, in available: [String]) -> String? {
@@ -118,11 +141,20 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
     static func strayQuote(source: String, line: Int, column: Int, name: String?) -> DataError {
         DataError(.strayQuote, source: source, line: line, column: column, columnName: name)
     }
-    static func fieldCount(expected: Int, found: Int, fromHeader: Bool, source: String, line: Int) -> DataError {
-        DataError(.fieldCount(expected: expected, found: found, fromHeader: fromHeader), source: source, line: line)
+    static func fieldCount(
+        expected: Int, found: Int, namesFrom: CSVOptions.ColumnNamesOrigin, source: String, line: Int
+    ) -> DataError {
+        DataError(.fieldCount(expected: expected, found: found, namesFrom: namesFrom), source: source, line: line)
     }
-    static func duplicateColumn(source: String, line: Int, column: Int, name: String, firstIndex: Int) -> DataError {
+    static func duplicateColumn(source: String, line: Int?, column: Int, name: String, firstIndex: Int) -> DataError {
         DataError(.duplicateColumn(firstIndex: firstIndex), source: source, line: line, column: column, columnName: name)
+    }
+    static func cellNotOfColumnKind(
+        _ cell: String, kind: ColumnKind, reason: String?, source: String, line: Int?, column: Int, name: String
+    ) -> DataError {
+        DataError(
+            .cellNotOfColumnKind(cell: cell, kind: kind, reason: reason), source: source, line: line, column: column,
+            columnName: name)
     }
     static func columnNotFound(_ name: String, role: String?, available: [String], source: String) -> DataError {
         DataError(.columnNotFound(name: name, role: role, available: available), source: source)

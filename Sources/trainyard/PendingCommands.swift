@@ -24,16 +24,6 @@ enum FileHandleStderr {
     static func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 }
 
-struct TrainCommand: PendingCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a model (not implemented yet).")
-    static let pendingIssue = "the trainer arrives with issue #4"
-}
-
-struct PredictCommand: PendingCommand {
-    static let configuration = CommandConfiguration(commandName: "predict", abstract: "Score a dataset in batch (not implemented yet).")
-    static let pendingIssue = "the batch scorer arrives in a later issue"
-}
-
 struct ServeCommand: PendingCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve a model over HTTP (not implemented yet).")
     static let pendingIssue = "the model server arrives in a later issue"

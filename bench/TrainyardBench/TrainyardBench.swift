@@ -16,7 +16,9 @@ struct TrainyardBench {
             switch arguments.first {
             case "controller": try await ControllerBench.run(arguments.dropFirst())
             case "csv": try CSVBench.run(arguments.dropFirst())
-            default: throw BenchError("usage: trainyard-bench controller PATH-TO-trainyard | csv [MEGABYTES]")
+            case "predict": try PredictBench.run(arguments.dropFirst())
+            default:
+                throw BenchError("usage: trainyard-bench controller PATH-TO-trainyard | csv [MEGABYTES] | predict MODEL CSV [THREADS]")
             }
         } catch {
             FileHandle.standardError.write(Data("trainyard-bench: \(error)\n".utf8))

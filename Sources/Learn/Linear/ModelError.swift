@@ -21,6 +21,10 @@ public struct ModelError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let invalidLabels = Kind("invalidLabels")
         /// The normal equations are singular (a constant or collinear column without regularisation).
         public static let singularSystem = Kind("singularSystem")
+        /// Data does not fit the model's schema: a column missing, of the wrong kind, or unusable.
+        public static let invalidData = Kind("invalidData")
+        /// A model file that cannot be read: not JSON, another format, or a newer format version.
+        public static let unreadableModel = Kind("unreadableModel")
 
         public var description: String { name }
     }

@@ -1,0 +1,176 @@
+import ArgumentParser
+import DataIO
+import Foundation
+import Learn
+
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Score a CSV file with a trained model, streaming, and write the predictions as CSV.",
+        discussion: """
+            Output columns: any --keep-columns, then prediction (the class or value) and, for
+            classification, probability_<class> for every class. The file is read in chunks, so memory
+            does not grow with its size. Columns the model does not use are ignored.
+            """
+    )
+
+    @Option(help: "A model directory written by trainyard train, or its model.json.")
+    var model: String
+
+    @Option(help: "Data to score (CSV with a header holding the model's feature columns).")
+    var data: String
+
+    @Option(help: "Where to write predictions (CSV); - for stdout.")
+    var output: String
+
+    @Option(help: "Input columns to copy into the output before the predictions, comma-separated (e.g. an id).")
+    var keepColumns: String?
+
+    @Option(help: "Threads (0: every core).")
+    var threads: Int = 0
+
+    @Option(help: "Field delimiter of the input and output.")
+    var delimiter: String = ","
+
+    @Option(help: ArgumentHelp("Rows are read in chunks of about this many MiB.", visibility: .hidden))
+    var chunkMib: Int = 8
+
+    func validate() throws {
+        guard delimiter.utf8.count == 1 else { throw ValidationError("--delimiter must be one character, got \"\(delimiter)\"") }
+        guard chunkMib >= 1 else { throw ValidationError("--chunk-mib must be 1 or more") }
+    }
+
+    func run() throws {
+        do {
+            try predict()
+        } catch let error as ModelError {
+            throw CLIFailure(error.message)
+        } catch let error as DataError {
+            throw CLIFailure(error.description)
+        }
+    }
+
+    private func predict() throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var isDirectory: ObjCBool = false
+        let modelPath =
+            FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory) && isDirectory.boolValue
+            ? (model as NSString).appendingPathComponent("model.json") : model
+        let trained = try TrainyardModel.load(path: modelPath)
+        let keep = keepColumns?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
+        let byte = delimiter.utf8.first!
+        var options = trained.csvOptions(CSVOptions(delimiter: byte))
+        // Kept columns that are not features pass through as their exact text.
+        let featureNames = Set(trained.features.map(\.name))
+        for name in keep where !featureNames.contains(name) { options.columnKinds[name] = .categorical }
+
+        var reader = try CSVChunkReader(path: data, options: options, chunkBytes: chunkMib << 20)
+        let missing = (trained.features.map(\.name) + keep).filter { !reader.columnNames.contains($0) }
+        if !missing.isEmpty {
+            throw CLIFailure(
+                "\(data): \(missing.count == 1 ? "column" : "columns") \(missing.map { "\"\($0)\"" }.joined(separator: ", ")) not found; the model needs \(trained.features.map(\.name).joined(separator: ", ")); the file has \(reader.columnNames.joined(separator: ", "))"
+            )
+        }
+
+        let sink = try OutputSink(path: output)
+        let separator = String(UnicodeScalar(byte))
+        let header = keep + Predictions(classes: trained.target.classes, values: [], rowCount: 0).csvHeader
+        sink.write(header.map { csvField($0, byte) }.joined(separator: separator) + "\n")
+        var rows = 0
+        var fields: [String] = []
+        while let frame = try reader.next() {
+            let predictions = try trained.predict(frame, threads: threads)
+            let kept = try keep.map { try frame.column(named: $0) }
+            var text = ""
+            text.reserveCapacity(frame.rowCount * 48)
+            for r in 0..<frame.rowCount {
+                fields.removeAll(keepingCapacity: true)
+                for column in kept { fields.append(cellText(column, r)) }
+                predictions.appendCSVFields(r, to: &fields)
+                text += fields.map { csvField($0, byte) }.joined(separator: separator)
+                text += "\n"
+            }
+            sink.write(text)
+            rows += frame.rowCount
+        }
+        try sink.close()
+        let elapsed = seconds(clock.now - start)
+        FileHandle.standardError.write(
+            Data(
+                "predicted \(rows) rows in \(String(format: "%.2f", elapsed)) s (\(Int(Double(rows) / max(elapsed, 1e-9))) rows/s) -> \(output)\n"
+                    .utf8))
+    }
+
+    /// The text of a kept cell: the original text for categorical columns, the number otherwise.
+    private func cellText(_ column: Column, _ row: Int) -> String {
+        if column.isMissing(row: row) { return "" }
+        switch column.kind {
+        case .categorical: return column.categories[Int(column.codes[row])]
+        case .boolean: return column.values[row] == 1 ? "true" : "false"
+        case .numeric: return column.values[row].description
+        }
+    }
+}
+
+/// A CSV field, quoted when it holds the delimiter, a quote, a line break, or edge spaces.
+func csvField(_ text: String, _ delimiter: UInt8) -> String {
+    let needsQuotes =
+        text.utf8.contains { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+        || text.first == " " || text.last == " "
+    guard needsQuotes else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// Buffered output to a file (written to a temporary name and renamed on close, so a failed run
+/// leaves no half file) or to stdout.
+final class OutputSink {
+    private let handle: FileHandle
+    private let path: String?
+    private let temporary: String?
+    private var buffer: [UInt8] = []
+
+    init(path: String) throws {
+        if path == "-" {
+            handle = FileHandle.standardOutput
+            self.path = nil
+            temporary = nil
+            return
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let temporary = path + ".partial"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw CLIFailure("--output \(path): cannot create the file")
+        }
+        self.handle = handle
+        self.path = path
+        self.temporary = temporary
+    }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    private func flush() {
+        handle.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() throws {
+        flush()
+        guard let path, let temporary else { return }
+        try handle.close()
+        _ = try? FileManager.default.removeItem(atPath: path)
+        do {
+            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        } catch {
+            throw CLIFailure("--output \(path): cannot write: \((error as NSError).localizedDescription)")
+        }
+    }
+
+    deinit {
+        if let temporary, FileManager.default.fileExists(atPath: temporary) { try? FileManager.default.removeItem(atPath: temporary) }
+    }
+}

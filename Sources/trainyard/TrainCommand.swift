@@ -1,0 +1,161 @@
+import ArgumentParser
+import DataIO
+import Foundation
+import Learn
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model on a CSV file and write it with its metrics.",
+        discussion: """
+            Writes to --output: model.json (Trainyard's model: schema, encoding, model), metrics.json
+            (train and validation metrics, confusion matrix, feature importance, timings), and for gbdt
+            model.xgb.json (loads in xgboost.Booster) and curves.csv (the metric after every round).
+
+            Parameters (--param name=value, repeatable):
+            \(parameterHelp)
+            """
+    )
+
+    static var parameterHelp: String {
+        ModelType.allCases.map { type in
+            "  \(type.rawValue): " + ModelParameters.parameters(for: type).map(\.name).joined(separator: ", ")
+        }.joined(separator: "\n")
+    }
+
+    @Option(help: "Training data (CSV with a header).")
+    var data: String
+
+    @Option(help: "The column to predict.")
+    var target: String
+
+    @Option(help: "classification or regression (default: classification for a text, boolean or logistic target, else regression).")
+    var task: LearningTask?
+
+    @Option(help: "gbdt, logistic or linear.")
+    var model: ModelType = .gbdt
+
+    @Option(name: .customLong("param"), help: "A model parameter as name=value (repeatable); see below.")
+    var params: [String] = []
+
+    @Option(help: "Seed for the validation split and sampling.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Threads (0: every core). The model does not depend on it.")
+    var threads: Int = 0
+
+    @Option(help: "Validation data (CSV); without it, --validation-fraction of --data is held out.")
+    var validationData: String?
+
+    @Option(help: "Share of --data held out for validation when --validation-data is not given.")
+    var validationFraction: Double = 0.2
+
+    @Option(help: "Feature columns, comma-separated (default: every column but the target).")
+    var features: String?
+
+    @Option(help: "Columns to leave out, comma-separated (e.g. identifiers).")
+    var dropColumns: String?
+
+    @Option(help: "Columns to treat as categorical even if they hold numbers, comma-separated.")
+    var categorical: String?
+
+    @Option(help: "Field delimiter of the CSV files.")
+    var delimiter: String = ","
+
+    @Option(help: "Directory for the model and metrics (created if missing).")
+    var output: String
+
+    @Option(help: "auto (a bar on a terminal, lines otherwise), bar, plain or none.")
+    var progress: ProgressStyle = .auto
+
+    func validate() throws {
+        guard delimiter.utf8.count == 1 else { throw ValidationError("--delimiter must be one character, got \"\(delimiter)\"") }
+        guard validationFraction > 0, validationFraction < 1 else {
+            throw ValidationError("--validation-fraction must be in (0, 1), got \(validationFraction)")
+        }
+        guard threads >= 0 else { throw ValidationError("--threads must be 0 (every core) or more, got \(threads)") }
+        _ = try parsedParameters()
+    }
+
+    func parsedParameters() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for param in params {
+            guard let equals = param.firstIndex(of: "="), equals != param.startIndex else {
+                throw ValidationError("--param \(param): expected name=value, e.g. --param maxDepth=4")
+            }
+            let name = String(param[..<equals]).trimmingCharacters(in: .whitespaces)
+            guard result[name] == nil else { throw ValidationError("--param \(name) is given twice") }
+            result[name] = String(param[param.index(after: equals)...])
+        }
+        return result
+    }
+
+    func run() throws {
+        do {
+            try train()
+        } catch let error as ModelError {
+            throw CLIFailure(error.message)
+        } catch let error as DataError {
+            throw CLIFailure(error.description)
+        }
+    }
+
+    private func train() throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let list: (String?) -> [String] = { $0?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
+        let parameters = try parsedParameters()
+        // Check parameter names and values before reading a large file.
+        do {
+            _ = try ModelParameters.configuration(model, parameters)
+        } catch let error as ModelError {
+            throw CLIFailure("--param: \(error.message)")
+        }
+
+        var csv = CSVOptions(delimiter: delimiter.utf8.first!)
+        for name in list(categorical) { csv.columnKinds[name] = .categorical }
+        let reporter = ProgressReporter(style: progress)
+        reporter.stage("reading \(data)")
+        let trainFrame = try CSVReader.read(path: data, options: csv)
+        for name in list(categorical) { _ = try trainFrame.column(named: name, role: "--categorical column") }
+        var validationFrame: DataFrame?
+        if let validationData {
+            var validationOptions = csv
+            validationOptions.columnKinds = Trainer.columnKinds(of: trainFrame)
+            validationFrame = try CSVReader.read(path: validationData, options: validationOptions)
+        }
+        let readSeconds = seconds(clock.now - start)
+
+        let options = TrainingOptions(
+            target: target, task: task, modelType: model, parameters: parameters, seed: seed, threads: threads,
+            validationFraction: validationFraction, features: features.map { list($0) }, dropColumns: list(dropColumns))
+        let outcome = try Trainer.train(trainFrame, validation: validationFrame, options: options) { reporter.handle($0) }
+        reporter.finish()
+
+        let files = try TrainingOutputs.write(
+            outcome, to: output, data: data, validationData: validationData, seed: seed, readSeconds: readSeconds,
+            totalSeconds: seconds(clock.now - start))
+        print(SummaryTable.render(outcome, files: files, directory: output))
+    }
+}
+
+/// `--progress`: how training reports its rounds.
+enum ProgressStyle: String, ExpressibleByArgument, CaseIterable {
+    case auto
+    case bar
+    case plain
+    case none
+}
+
+/// A failure the user can fix: printed as `trainyard: <message>` and exit status 1, without a trace.
+struct CLIFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+extension LearningTask: ExpressibleByArgument {}
+extension ModelType: ExpressibleByArgument {}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
