@@ -39,18 +39,18 @@ public struct BinaryLogistic: Objective {
         return [log(rate / (1 - rate))]
     }
 
-    public func gradients(
-        labels: [Double], rawScores: [Double], gradients: inout [Double], hessians: inout [Double]
+    public func gradientPairs(
+        labels: UnsafeBufferPointer<Double>, rawScores: UnsafeBufferPointer<Double>, rows: Range<Int>,
+        into pairs: UnsafeMutableBufferPointer<SIMD2<Double>>
     ) {
-        for i in labels.indices {
+        for i in rows {
             let p = Self.sigmoid(rawScores[i])
-            gradients[i] = p - labels[i]
-            hessians[i] = max(p * (1 - p), Self.minimumHessian)
+            pairs[i] = SIMD2(p - labels[i], max(p * (1 - p), Self.minimumHessian))
         }
     }
 
-    public func transform(_ rawScores: inout [Double]) {
-        for i in rawScores.indices { rawScores[i] = Self.sigmoid(rawScores[i]) }
+    public func transform(_ scores: UnsafeMutableBufferPointer<Double>, rows: Range<Int>) {
+        for i in rows { scores[i] = Self.sigmoid(scores[i]) }
     }
 
     static func sigmoid(_ z: Double) -> Double {

@@ -29,18 +29,8 @@ public struct DepthwiseTreeLearner: TreeLearner {
         var grower = TreeGrower(input, rule: rule)
         var level = [grower.openRoot(searchSplit: maxDepth > 0)]
         while !level.isEmpty {
-            var next: [TreeGrower.OpenNode] = []
-            for open in level {
-                guard open.split != nil else {
-                    grower.close(open)
-                    continue
-                }
-                let searchChildren = open.depth + 1 < maxDepth
-                let (left, right) = grower.split(open, searchSplit: searchChildren)
-                next.append(left)
-                next.append(right)
-            }
-            level = next
+            let searchChildren = level[0].depth + 1 < maxDepth
+            level = grower.splitLevel(level, searchSplit: searchChildren)
         }
         return grower.finish()
     }

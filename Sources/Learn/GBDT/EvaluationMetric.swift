@@ -41,46 +41,65 @@ public enum EvaluationMetric: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Rows per chunk of the parallel sums; fixed, so sums do not depend on the thread count.
+    static let chunkRows = 65_536
+
     /// The metric of `predictions` (transformed scores, row-major `rows x outputs`) against `labels`.
-    /// Probabilities are clipped to [1e-15, 1 - 1e-15] for log loss, as scikit-learn does.
-    func evaluate(predictions: [Double], labels: [Double], outputs: Int) -> Double {
+    /// Probabilities are clipped to [1e-15, 1 - 1e-15] for log loss, as scikit-learn does. Sums run
+    /// over fixed chunks of rows in parallel and are added in chunk order.
+    func evaluate(predictions: [Double], labels: [Double], outputs: Int, threads: Int = 1) -> Double {
         let n = labels.count
         guard n > 0 else { return .nan }
+        if self == .auc {
+            return (try? Metrics.rocAUC(labels: labels.map { $0 >= 0.5 ? Int32(1) : 0 }, scores: predictions)) ?? .nan
+        }
+        let chunks = (n + Self.chunkRows - 1) / Self.chunkRows
+        var partial = [Double](repeating: 0, count: chunks)
+        predictions.withUnsafeBufferPointer { p in
+            labels.withUnsafeBufferPointer { y in
+                partial.withUnsafeMutableBufferPointer { partial in
+                    let p = SharedBuffer(p)
+                    let y = SharedBuffer(y)
+                    let out = SharedBuffer(partial)
+                    let metric = self
+                    Parallel.forEach(chunks: chunks, threads: threads) { chunk in
+                        let rows = (chunk * Self.chunkRows)..<min(n, (chunk + 1) * Self.chunkRows)
+                        out[chunk] = metric.sum(p.base, y.base, rows, outputs)
+                    }
+                }
+            }
+        }
+        let total = partial.reduce(0, +)
+        return self == .rmse ? (total / Double(n)).squareRoot() : total / Double(n)
+    }
+
+    /// The metric's sum over `rows` (per-row losses, errors or squared errors).
+    private func sum(_ p: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ rows: Range<Int>, _ outputs: Int) -> Double {
         let eps = 1e-15
+        var sum = 0.0
         switch self {
         case .logloss:
-            var sum = 0.0
-            for i in 0..<n {
-                let p = min(max(predictions[i], eps), 1 - eps)
-                sum -= labels[i] * log(p) + (1 - labels[i]) * log(1 - p)
+            for i in rows {
+                let q = min(max(p[i], eps), 1 - eps)
+                sum -= y[i] * log(q) + (1 - y[i]) * log(1 - q)
             }
-            return sum / Double(n)
-        case .auc:
-            return (try? Metrics.rocAUC(labels: labels.map { $0 >= 0.5 ? Int32(1) : 0 }, scores: predictions)) ?? .nan
         case .error:
-            var wrong = 0
-            for i in 0..<n where (predictions[i] > 0.5) != (labels[i] >= 0.5) { wrong += 1 }
-            return Double(wrong) / Double(n)
+            for i in rows where (p[i] > 0.5) != (y[i] >= 0.5) { sum += 1 }
         case .mlogloss:
-            var sum = 0.0
-            for i in 0..<n { sum -= log(min(max(predictions[i * outputs + Int(labels[i])], eps), 1 - eps)) }
-            return sum / Double(n)
+            for i in rows { sum -= log(min(max(p[i * outputs + Int(y[i])], eps), 1 - eps)) }
         case .merror:
-            var wrong = 0
-            for i in 0..<n {
+            for i in rows {
                 var best = 0
-                for c in 1..<outputs where predictions[i * outputs + c] > predictions[i * outputs + best] { best = c }
-                if best != Int(labels[i]) { wrong += 1 }
+                for c in 1..<outputs where p[i * outputs + c] > p[i * outputs + best] { best = c }
+                if best != Int(y[i]) { sum += 1 }
             }
-            return Double(wrong) / Double(n)
         case .rmse:
-            var sum = 0.0
-            for i in 0..<n { sum += (predictions[i] - labels[i]) * (predictions[i] - labels[i]) }
-            return (sum / Double(n)).squareRoot()
+            for i in rows { sum += (p[i] - y[i]) * (p[i] - y[i]) }
         case .mae:
-            var sum = 0.0
-            for i in 0..<n { sum += abs(predictions[i] - labels[i]) }
-            return sum / Double(n)
+            for i in rows { sum += abs(p[i] - y[i]) }
+        case .auc:
+            break
         }
+        return sum
     }
 }

@@ -2,6 +2,10 @@
 /// walking a tree touches one cache line per node. Rows are scored in blocks (every tree for a block
 /// of rows, so a tree stays in cache while it serves them), blocks in parallel. Each row sums its
 /// trees in tree order, so results do not depend on the thread count.
+///
+/// Within a block, rows descend a tree level by level together, a fixed number of steps (the tree's
+/// depth; a leaf points to itself): the rows' walks are independent, so the processor overlaps them
+/// instead of waiting on one row's chain of dependent loads and mispredicted branches.
 struct ForestPredictor: Sendable {
     private struct Node {
         /// Split value, or the leaf value at a leaf.
@@ -17,6 +21,8 @@ struct ForestPredictor: Sendable {
 
     private let nodes: [Node]
     private let roots: [Int]
+    /// Depth of each tree: the steps from the root to its deepest leaf.
+    private let depths: [Int]
     private let categoryBits: [UInt64]
     /// Output (class) of each tree.
     private let treeOutputs: [Int]
@@ -30,13 +36,22 @@ struct ForestPredictor: Sendable {
     init(trees: some Collection<RegressionTree>, outputCount: Int, featureCount: Int) {
         var nodes: [Node] = []
         var roots: [Int] = []
+        var depths: [Int] = []
         var bits: [UInt64] = []
         for tree in trees {
             let root = nodes.count
             roots.append(root)
+            var depth = [Int](repeating: 0, count: tree.nodeCount)
+            for n in 0..<tree.nodeCount where !tree.isLeaf(n) {
+                // Children have larger indices than their parent.
+                depth[tree.left[n]] = depth[n] + 1
+                depth[tree.right[n]] = depth[n] + 1
+            }
+            depths.append(depth.max() ?? 0)
             for n in 0..<tree.nodeCount {
                 if tree.isLeaf(n) {
-                    nodes.append(Node(value: tree.leafValue[n], feature: -1, left: -1, right: -1, categories: -1, defaultLeft: false))
+                    let me = Int32(root + n)
+                    nodes.append(Node(value: tree.leafValue[n], feature: 0, left: me, right: me, categories: -1, defaultLeft: true))
                     continue
                 }
                 var categories: Int32 = -1
@@ -54,6 +69,7 @@ struct ForestPredictor: Sendable {
         }
         self.nodes = nodes
         self.roots = roots
+        self.depths = depths
         self.categoryBits = bits
         self.treeOutputs = (0..<roots.count).map { $0 % outputCount }
         self.outputCount = outputCount
@@ -74,18 +90,27 @@ struct ForestPredictor: Sendable {
                         let values = SharedBuffer(values)
                         let out = SharedBuffer(scores)
                         Parallel.forEach(chunks: chunks, threads: threads) { chunk in
-                            let end = min(rowCount, (chunk + 1) * Self.chunkRows)
-                            var start = chunk * Self.chunkRows
-                            while start < end {
-                                let stop = min(end, start + Self.blockRows)
-                                for (t, root) in roots.enumerated() {
-                                    let output = treeOutputs[t]
-                                    for row in start..<stop {
-                                        let leaf = Self.leaf(root, values.base + row * featureCount, nodes.base, bits.base)
-                                        out.base[row * outputCount + output] += nodes.base[leaf].value
+                            withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.blockRows) { position in
+                                let end = min(rowCount, (chunk + 1) * Self.chunkRows)
+                                var start = chunk * Self.chunkRows
+                                while start < end {
+                                    let count = min(end - start, Self.blockRows)
+                                    let rows = values.base + start * featureCount
+                                    for t in 0..<roots.count {
+                                        for r in 0..<count { position[r] = Int32(roots[t]) }
+                                        for _ in 0..<depths[t] {
+                                            for r in 0..<count {
+                                                position[r] = Self.step(
+                                                    nodes.base[Int(position[r])], rows + r * featureCount, bits.base)
+                                            }
+                                        }
+                                        let output = treeOutputs[t]
+                                        for r in 0..<count {
+                                            out.base[(start + r) * outputCount + output] += nodes.base[Int(position[r])].value
+                                        }
                                     }
+                                    start += count
                                 }
-                                start = stop
                             }
                         }
                     }
@@ -94,27 +119,19 @@ struct ForestPredictor: Sendable {
         }
     }
 
+    /// The node a row moves to from `node`: a child for a split, the node itself for a leaf.
     @inline(__always)
-    private static func leaf(
-        _ root: Int, _ row: UnsafeMutablePointer<Double>, _ nodes: UnsafeMutablePointer<Node>, _ bits: UnsafeMutablePointer<UInt64>
-    ) -> Int {
-        var n = root
-        while true {
-            let node = nodes[n]
-            if node.feature < 0 { return n }
-            let v = row[Int(node.feature)]
-            let goLeft: Bool
-            if v.isNaN {
-                goLeft = node.defaultLeft
-            } else if node.categories < 0 {
-                goLeft = v < node.value
-            } else if v >= 0, v < 256, v == v.rounded(.down) {
+    private static func step(_ node: Node, _ row: UnsafeMutablePointer<Double>, _ bits: UnsafeMutablePointer<UInt64>) -> Int32 {
+        let v = row[Int(node.feature)]
+        var goLeft = v.isNaN ? node.defaultLeft : v < node.value
+        if node.categories >= 0, !v.isNaN {
+            if v >= 0, v < 256, v == v.rounded(.down) {
                 let code = Int(v)
                 goLeft = bits[Int(node.categories) + code >> 6] & (1 << UInt64(code & 63)) == 0
             } else {
                 goLeft = true
             }
-            n = Int(goLeft ? node.left : node.right)
         }
+        return goLeft ? node.left : node.right
     }
 }

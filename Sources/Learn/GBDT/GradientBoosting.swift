@@ -135,44 +135,51 @@ public struct GradientBoosting: Sendable, Codable, Equatable {
             validationRaw = [Double](repeating: 0, count: validation.x.rowCount * k)
             for row in 0..<validation.x.rowCount { for c in 0..<k { validationRaw[row * k + c] = baseScores[c] } }
         }
-        var gradients = [Double](repeating: 0, count: n * k)
-        var hessians = [Double](repeating: 0, count: n * k)
-        var pairs = [Double](repeating: 0, count: 2 * n)
+        // All outputs' gradient pairs, row-major n x k; with several outputs, each tree gets its
+        // output's column copied into `pairs`.
+        var allPairs = [SIMD2<Double>](repeating: .zero, count: n * k)
+        var pairs = k == 1 ? [] : [SIMD2<Double>](repeating: .zero, count: n)
         var trees: [RegressionTree] = []
         trees.reserveCapacity(numTrees * k)
         var generator = SeededGenerator(seed: seed)
         var bestScore = metric.higherIsBetter ? -Double.infinity : Double.infinity
         var bestRound = 0
         let allRows = Array(0..<n)
+        let rowChunks = (n + Self.chunkRows - 1) / Self.chunkRows
+        var predictions = [Double](repeating: 0, count: n * k)
 
         for round in 1...max(numTrees, 1) where numTrees > 0 {
-            loss.gradients(labels: y, rawScores: raw, gradients: &gradients, hessians: &hessians)
+            Self.inParallel(rowChunks, threadCount, y, raw, &allPairs) { chunk, labels, scores, out in
+                loss.gradientPairs(labels: labels, rawScores: scores, rows: Self.rows(chunk, n), into: out)
+            }
             let rows = subsample < 1 ? sampleRows(n, &generator) : allRows
             var roundTrees: [RegressionTree] = []
             for c in 0..<k {
-                for row in 0..<n {
-                    pairs[2 * row] = gradients[row * k + c]
-                    pairs[2 * row + 1] = hessians[row * k + c]
+                if k > 1 {
+                    for row in 0..<n { pairs[row] = allPairs[row * k + c] }
                 }
                 let features = colsampleByTree < 1 ? sampleFeatures(x.columnCount, &generator) : []
                 let input = TreeGrowthInput(
-                    binned: binned, binner: binner, gradientPairs: pairs, rows: rows, features: features, threads: threadCount)
+                    binned: binned, binner: binner, gradientPairs: k == 1 ? allPairs : pairs, rows: rows, features: features,
+                    threads: threadCount)
                 let (tree, leafOfRow) = learner.grow(input)
-                binned.bins.withUnsafeBufferPointer { bins in
-                    for row in 0..<n {
-                        let leaf =
-                            leafOfRow[row] >= 0
-                            ? leafOfRow[row] : tree.leaf(binnedRow: bins.baseAddress! + row * x.columnCount, binCounts: binned.binCounts)
-                        raw[row * k + c] += tree.leafValue[leaf]
-                    }
-                }
+                addLeafValues(tree, leafOfRow, binned, output: c, outputs: k, to: &raw, threads: threadCount)
                 roundTrees.append(tree)
             }
             trees.append(contentsOf: roundTrees)
 
-            var predictions = raw
-            loss.transform(&predictions)
-            let trainScore = metric.evaluate(predictions: predictions, labels: y, outputs: k)
+            predictions.withUnsafeMutableBufferPointer { out in
+                raw.withUnsafeBufferPointer { raw in
+                    let out = SharedBuffer(out)
+                    let raw = SharedBuffer(raw)
+                    Parallel.forEach(chunks: rowChunks, threads: threadCount) { chunk in
+                        let rows = Self.rows(chunk, n)
+                        (out.base + rows.lowerBound * k).update(from: raw.base + rows.lowerBound * k, count: rows.count * k)
+                        loss.transform(UnsafeMutableBufferPointer(start: out.base, count: out.count), rows: rows)
+                    }
+                }
+            }
+            let trainScore = metric.evaluate(predictions: predictions, labels: y, outputs: k, threads: threadCount)
             history.train.append(trainScore)
             var validationScore: Double?
             if let validation {
@@ -180,7 +187,7 @@ public struct GradientBoosting: Sendable, Codable, Equatable {
                 predictor.accumulate(validation.x.values, rowCount: validation.x.rowCount, into: &validationRaw, threads: threadCount)
                 var predicted = validationRaw
                 loss.transform(&predicted)
-                let score = metric.evaluate(predictions: predicted, labels: validation.y, outputs: k)
+                let score = metric.evaluate(predictions: predicted, labels: validation.y, outputs: k, threads: threadCount)
                 history.validation.append(score)
                 validationScore = score
                 if metric.higherIsBetter ? score > bestScore : score < bestScore {
@@ -202,6 +209,66 @@ public struct GradientBoosting: Sendable, Codable, Equatable {
             objective: objective, baseScores: baseScores, learningRate: learningRate, featureNames: x.names,
             categoryCounts: counts, trees: Array(trees.prefix(keptRounds * k)))
         return BoostingResult(model: model, history: history)
+    }
+
+    /// Rows per parallel chunk of the per-row loops (gradients, score updates, transforms).
+    static let chunkRows = 16_384
+
+    static func rows(_ chunk: Int, _ n: Int) -> Range<Int> {
+        (chunk * chunkRows)..<min(n, (chunk + 1) * chunkRows)
+    }
+
+    /// Runs `body` over row chunks in parallel with read access to `labels` and `scores` and write
+    /// access to `pairs` (each chunk writes only its rows).
+    private static func inParallel(
+        _ chunks: Int, _ threads: Int, _ labels: [Double], _ scores: [Double], _ pairs: inout [SIMD2<Double>],
+        _ body: @Sendable (Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<SIMD2<Double>>) -> Void
+    ) {
+        labels.withUnsafeBufferPointer { labels in
+            scores.withUnsafeBufferPointer { scores in
+                pairs.withUnsafeMutableBufferPointer { pairs in
+                    let labels = SharedBuffer(labels)
+                    let scores = SharedBuffer(scores)
+                    let pairs = SharedBuffer(pairs)
+                    Parallel.forEach(chunks: chunks, threads: threads) { chunk in
+                        body(
+                            chunk, UnsafeBufferPointer(start: labels.base, count: labels.count),
+                            UnsafeBufferPointer(start: scores.base, count: scores.count),
+                            UnsafeMutableBufferPointer(start: pairs.base, count: pairs.count))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds each row's leaf value of `tree` to its raw score for `output`; rows the tree was not
+    /// fitted to (subsampling) walk the tree on their bins.
+    private func addLeafValues(
+        _ tree: RegressionTree, _ leafOfRow: [Int], _ binned: BinnedMatrix, output: Int, outputs k: Int, to raw: inout [Double],
+        threads: Int
+    ) {
+        let n = binned.rowCount
+        let d = binned.columnCount
+        let binCounts = binned.binCounts
+        binned.bins.withUnsafeBufferPointer { bins in
+            leafOfRow.withUnsafeBufferPointer { leafOfRow in
+                tree.leafValue.withUnsafeBufferPointer { values in
+                    raw.withUnsafeMutableBufferPointer { raw in
+                        let bins = SharedBuffer(bins)
+                        let leafOfRow = SharedBuffer(leafOfRow)
+                        let values = SharedBuffer(values)
+                        let raw = SharedBuffer(raw)
+                        Parallel.forEach(chunks: (n + Self.chunkRows - 1) / Self.chunkRows, threads: threads) { chunk in
+                            for row in Self.rows(chunk, n) {
+                                let known = leafOfRow[row]
+                                let leaf = known >= 0 ? known : tree.leaf(binnedRow: bins.base + row * d, binCounts: binCounts)
+                                raw[row * k + output] += values[leaf]
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Each row with probability `subsample` (at least one row), ascending.

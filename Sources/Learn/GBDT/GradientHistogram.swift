@@ -1,19 +1,20 @@
 /// Sums of gradients and hessians per feature per bin for the rows of one tree node: what split
 /// search reads instead of the rows. Feature f owns slots `offsets[f] ..< offsets[f] + binCounts[f]
-/// + 1`, the last of them for missing values (bin `binCounts[f]` of a ``BinnedMatrix``); each slot is
-/// a (G, H) pair, interleaved.
+/// + 1`, the last of them for missing values (bin `binCounts[f]` of a ``BinnedMatrix``); each slot
+/// is a (G, H) pair.
 ///
-/// Built row-wise (each row's bins are contiguous) in blocks of ``blockRows`` rows: block 0 adds into
-/// the result, every other block into its own partial histogram, and partials are added in block
-/// order. Block boundaries depend only on the rows, so sums are bit-identical for any thread count.
+/// Built row-wise (each row's bins are contiguous). With several threads, each takes a contiguous
+/// range of features and walks all the node's rows for them: every slot still sums its rows in row
+/// order, so the sums are bit-identical for any thread count, with no partial histograms to merge.
 struct GradientHistogram: Sendable {
-    /// Rows per block: large enough that a partial histogram (~115 KB for 28 features of 255 bins)
-    /// is cheap next to the rows it sums, small enough to spread a node over two or more cores.
-    static let blockRows = 32_768
+    /// Below this many row-features a node's histogram is built on one thread: waking another
+    /// costs more than it saves.
+    static let parallelWork = 32_768
 
     let offsets: [Int]
     let binCounts: [Int]
-    var sums: [Double]
+    /// `.x` the gradient sum, `.y` the hessian sum of each slot.
+    var sums: [SIMD2<Double>]
 
     /// An all-zero histogram for features with these bin counts.
     init(binCounts: [Int]) {
@@ -26,48 +27,35 @@ struct GradientHistogram: Sendable {
         }
         self.offsets = offsets
         self.binCounts = binCounts
-        self.sums = [Double](repeating: 0, count: 2 * slot)
+        self.sums = [SIMD2<Double>](repeating: .zero, count: slot)
     }
 
-    /// The histogram of `rows` of `binned`; `gradientPairs[2r]`, `gradientPairs[2r + 1]` are row r's
-    /// gradient and hessian.
-    init(rows: UnsafeBufferPointer<Int>, binned: BinnedMatrix, gradientPairs: UnsafeBufferPointer<Double>, threads: Int) {
+    /// The histogram of `rows` of `binned`; `pairs[r]` is row r's (gradient, hessian).
+    init(rows: UnsafeBufferPointer<Int>, binned: BinnedMatrix, gradientPairs pairs: UnsafeBufferPointer<SIMD2<Double>>, threads: Int) {
         self.init(binCounts: binned.binCounts)
-        let blocks = (rows.count + Self.blockRows - 1) / Self.blockRows
-        guard blocks > 0 else { return }
-        let width = sums.count
-        let slotOffsets = offsets.map { 2 * $0 }
-        var partials = [Double](repeating: 0, count: (blocks - 1) * width)
-        binned.bins.withUnsafeBufferPointer { bins in
-            slotOffsets.withUnsafeBufferPointer { slotOffsets in
-                sums.withUnsafeMutableBufferPointer { sums in
-                    partials.withUnsafeMutableBufferPointer { partials in
+        let d = binned.columnCount
+        let groups = rows.count * d < Self.parallelWork ? 1 : max(1, min(threads, d))
+        // The node's gradient pairs in row order, gathered in a tight loop first: its loads are
+        // independent, so the processor keeps many cache misses in flight, where the histogram
+        // loop (a long body per row) would wait on them one row at a time.
+        var gathered = [SIMD2<Double>](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
+            for i in 0..<rows.count { buffer[i] = pairs[rows[i]] }
+            initialized = rows.count
+        }
+        gathered.withUnsafeMutableBufferPointer { gathered in
+            binned.bins.withUnsafeBufferPointer { bins in
+                offsets.withUnsafeBufferPointer { offsets in
+                    sums.withUnsafeMutableBufferPointer { sums in
                         let rows = SharedBuffer(rows)
                         let bins = SharedBuffer(bins)
-                        let pairs = SharedBuffer(gradientPairs)
-                        let offsets = SharedBuffer(slotOffsets)
-                        let result = SharedBuffer(sums)
-                        let partial = SharedBuffer(partials)
-                        let d = binned.columnCount
-                        let total = rows.count
-                        Parallel.forEach(chunks: blocks, threads: threads) { block in
-                            let out = block == 0 ? result.base : partial.base + (block - 1) * width
-                            let end = min(total, (block + 1) * Self.blockRows)
+                        let pairs = SharedBuffer(gathered)
+                        let offsets = SharedBuffer(offsets)
+                        let out = SharedBuffer(sums)
+                        Parallel.forEach(chunks: groups, threads: groups) { group in
                             Self.accumulate(
-                                rows: rows.base, range: (block * Self.blockRows)..<end, bins: bins.base, columns: d,
-                                slotOffsets: offsets.base, pairs: pairs.base, into: out)
-                        }
-                        if blocks > 1 {
-                            // Reduce in block order, parallel over slot ranges.
-                            let chunkWidth = 4096
-                            let chunks = (width + chunkWidth - 1) / chunkWidth
-                            Parallel.forEach(chunks: chunks, threads: threads) { chunk in
-                                let slots = (chunk * chunkWidth)..<min(width, (chunk + 1) * chunkWidth)
-                                for block in 0..<(blocks - 1) {
-                                    let source = partial.base + block * width
-                                    for s in slots { result.base[s] += source[s] }
-                                }
-                            }
+                                rows: rows.base, count: rows.count, bins: bins.base, columns: d,
+                                features: (group * d / groups)..<((group + 1) * d / groups), offsets: offsets.base,
+                                pairs: pairs.base, into: out.base)
                         }
                     }
                 }
@@ -77,11 +65,7 @@ struct GradientHistogram: Sendable {
 
     /// The histogram of `rows`, from separate gradient and hessian arrays indexed by row.
     init(rows: [Int], binned: BinnedMatrix, gradients: [Double], hessians: [Double], threads: Int = 1) {
-        var pairs = [Double](repeating: 0, count: 2 * gradients.count)
-        for i in gradients.indices {
-            pairs[2 * i] = gradients[i]
-            pairs[2 * i + 1] = hessians[i]
-        }
+        let pairs = zip(gradients, hessians).map { SIMD2($0, $1) }
         self = rows.withUnsafeBufferPointer { rows in
             pairs.withUnsafeBufferPointer { pairs in
                 GradientHistogram(rows: rows, binned: binned, gradientPairs: pairs, threads: threads)
@@ -90,18 +74,31 @@ struct GradientHistogram: Sendable {
     }
 
     private static func accumulate(
-        rows: UnsafePointer<Int>, range: Range<Int>, bins: UnsafePointer<UInt8>, columns d: Int,
-        slotOffsets: UnsafePointer<Int>, pairs: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>
+        rows: UnsafeMutablePointer<Int>, count: Int, bins: UnsafeMutablePointer<UInt8>, columns d: Int,
+        features: Range<Int>, offsets: UnsafeMutablePointer<Int>, pairs gathered: UnsafeMutablePointer<SIMD2<Double>>,
+        into out: UnsafeMutablePointer<SIMD2<Double>>
     ) {
-        for i in range {
-            let row = rows[i]
-            let g = pairs[2 * row]
-            let h = pairs[2 * row + 1]
-            let rowBins = bins + row * d
-            for f in 0..<d {
-                let slot = slotOffsets[f] + 2 * Int(rowBins[f])
-                out[slot] += g
-                out[slot + 1] += h
+        let first = features.lowerBound
+        let last = features.upperBound
+        for i in 0..<count {
+            let pair = gathered[i]
+            let rowBins = bins + rows[i] &* d
+            var f = first
+            // Four features per step: independent slots, so the adds can overlap.
+            while f &+ 4 <= last {
+                let s0 = offsets[f] &+ Int(rowBins[f])
+                let s1 = offsets[f &+ 1] &+ Int(rowBins[f &+ 1])
+                let s2 = offsets[f &+ 2] &+ Int(rowBins[f &+ 2])
+                let s3 = offsets[f &+ 3] &+ Int(rowBins[f &+ 3])
+                out[s0] += pair
+                out[s1] += pair
+                out[s2] += pair
+                out[s3] += pair
+                f &+= 4
+            }
+            while f < last {
+                out[offsets[f] &+ Int(rowBins[f])] += pair
+                f &+= 1
             }
         }
     }

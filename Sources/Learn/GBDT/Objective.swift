@@ -14,10 +14,22 @@ public protocol Objective: Sendable {
     /// The raw score every row starts from, one per output, computed from the training labels.
     func baseScores(labels: [Double]) -> [Double]
 
-    /// Writes the gradient and hessian of the loss with respect to each raw score.
-    func gradients(
-        labels: [Double], rawScores: [Double], gradients: inout [Double], hessians: inout [Double])
+    /// Writes, for every row in `rows` and output k, the gradient (`.x`) and hessian (`.y`) of the
+    /// loss with respect to raw score `row * outputCount + k` into `pairs` at the same index.
+    /// Boosting calls it on disjoint row ranges in parallel.
+    func gradientPairs(
+        labels: UnsafeBufferPointer<Double>, rawScores: UnsafeBufferPointer<Double>, rows: Range<Int>,
+        into pairs: UnsafeMutableBufferPointer<SIMD2<Double>>)
 
-    /// Turns raw scores (margins, row-major `rows x outputCount`) into predictions, in place.
-    func transform(_ rawScores: inout [Double])
+    /// Turns the raw scores (margins, row-major `rows x outputCount`) of the rows in `rows` into
+    /// predictions, in place.
+    func transform(_ scores: UnsafeMutableBufferPointer<Double>, rows: Range<Int>)
+}
+
+extension Objective {
+    /// Turns all raw scores (row-major `rows x outputCount`) into predictions, in place.
+    public func transform(_ scores: inout [Double]) {
+        let rowCount = scores.count / outputCount
+        scores.withUnsafeMutableBufferPointer { transform($0, rows: 0..<rowCount) }
+    }
 }

@@ -42,37 +42,40 @@ public struct Softmax: Objective {
         return logs.map { $0 - mean }
     }
 
-    public func gradients(
-        labels: [Double], rawScores: [Double], gradients: inout [Double], hessians: inout [Double]
+    public func gradientPairs(
+        labels: UnsafeBufferPointer<Double>, rawScores: UnsafeBufferPointer<Double>, rows: Range<Int>,
+        into pairs: UnsafeMutableBufferPointer<SIMD2<Double>>
     ) {
         let k = classCount
-        var p = [Double](repeating: 0, count: k)
-        for row in labels.indices {
-            Self.softmax(rawScores, offset: row * k, count: k, into: &p)
-            let label = Int(labels[row])
-            for c in 0..<k {
-                gradients[row * k + c] = p[c] - (c == label ? 1 : 0)
-                hessians[row * k + c] = max(2 * p[c] * (1 - p[c]), 1e-16)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: k) { p in
+            for row in rows {
+                Self.softmax(rawScores.baseAddress! + row * k, count: k, into: p.baseAddress!)
+                let label = Int(labels[row])
+                for c in 0..<k {
+                    pairs[row * k + c] = SIMD2(p[c] - (c == label ? 1 : 0), max(2 * p[c] * (1 - p[c]), 1e-16))
+                }
             }
         }
     }
 
-    public func transform(_ rawScores: inout [Double]) {
+    public func transform(_ scores: UnsafeMutableBufferPointer<Double>, rows: Range<Int>) {
         let k = classCount
-        var p = [Double](repeating: 0, count: k)
-        for row in 0..<(rawScores.count / k) {
-            Self.softmax(rawScores, offset: row * k, count: k, into: &p)
-            for c in 0..<k { rawScores[row * k + c] = p[c] }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: k) { p in
+            for row in rows {
+                let base = scores.baseAddress! + row * k
+                Self.softmax(base, count: k, into: p.baseAddress!)
+                for c in 0..<k { base[c] = p[c] }
+            }
         }
     }
 
-    /// Softmax of `scores[offset..<offset + count]`, shifted by the maximum so exp never overflows.
-    static func softmax(_ scores: [Double], offset: Int, count: Int, into p: inout [Double]) {
+    /// Softmax of `scores[0..<count]`, shifted by the maximum so exp never overflows.
+    static func softmax(_ scores: UnsafePointer<Double>, count: Int, into p: UnsafeMutablePointer<Double>) {
         var highest = -Double.infinity
-        for c in 0..<count { highest = max(highest, scores[offset + c]) }
+        for c in 0..<count { highest = max(highest, scores[c]) }
         var sum = 0.0
         for c in 0..<count {
-            p[c] = exp(scores[offset + c] - highest)
+            p[c] = exp(scores[c] - highest)
             sum += p[c]
         }
         for c in 0..<count { p[c] /= sum }

@@ -74,20 +74,22 @@ struct SplitRule: Sendable {
     }
 
     private func bestNumeric(
-        _ f: Int, _ sums: UnsafeBufferPointer<Double>, _ histogram: GradientHistogram, _ g: Double, _ h: Double,
+        _ f: Int, _ sums: UnsafeBufferPointer<SIMD2<Double>>, _ histogram: GradientHistogram, _ g: Double, _ h: Double,
         _ parentScore: Double, _ best: inout SplitCandidate?, _ bestGain: inout Double
     ) {
         let base = histogram.offsets[f]
-        let missing = 2 * histogram.missingSlot(f)
-        let gm = sums[missing]
-        let hm = sums[missing + 1]
+        let missing = sums[histogram.missingSlot(f)]
+        let gm = missing.x
+        let hm = missing.y
         var gl = 0.0
         var hl = 0.0
         // The last bin has no cut above it, so boundaries run over all bins but the last.
         for b in 0..<(histogram.binCounts[f] - 1) {
-            gl += sums[2 * (base + b)]
-            hl += sums[2 * (base + b) + 1]
-            for side in 0..<2 {
+            gl += sums[base + b].x
+            hl += sums[base + b].y
+            // Without missing values at this node both sides are the same split: try it once,
+            // as "missing right", which is also what the tie-break would keep.
+            for side in 0..<(hm == 0 && gm == 0 ? 1 : 2) {
                 let missingLeft = side == 1
                 let leftG = missingLeft ? gl + gm : gl
                 let leftH = missingLeft ? hl + hm : hl
@@ -106,17 +108,17 @@ struct SplitRule: Sendable {
     }
 
     private func bestCategorical(
-        _ f: Int, _ sums: UnsafeBufferPointer<Double>, _ histogram: GradientHistogram, _ g: Double, _ h: Double,
+        _ f: Int, _ sums: UnsafeBufferPointer<SIMD2<Double>>, _ histogram: GradientHistogram, _ g: Double, _ h: Double,
         _ parentScore: Double, _ best: inout SplitCandidate?, _ bestGain: inout Double
     ) {
         let base = histogram.offsets[f]
-        let missing = 2 * histogram.missingSlot(f)
-        let gm = sums[missing]
-        let hm = sums[missing + 1]
+        let missing = sums[histogram.missingSlot(f)]
+        let gm = missing.x
+        let hm = missing.y
         // Categories present at this node, ordered by their optimal weight's numerator/denominator.
         var present: [(ratio: Double, code: Int)] = []
-        for b in 0..<histogram.binCounts[f] where sums[2 * (base + b) + 1] > 0 {
-            present.append((sums[2 * (base + b)] / (sums[2 * (base + b) + 1] + lambda), b))
+        for b in 0..<histogram.binCounts[f] where sums[base + b].y > 0 {
+            present.append((sums[base + b].x / (sums[base + b].y + lambda), b))
         }
         guard present.count >= 2 else { return }
         present.sort { $0.ratio != $1.ratio ? $0.ratio < $1.ratio : $0.code < $1.code }
@@ -124,9 +126,9 @@ struct SplitRule: Sendable {
         var hr = 0.0
         for i in 0..<(present.count - 1) {
             let code = present[i].code
-            gr += sums[2 * (base + code)]
-            hr += sums[2 * (base + code) + 1]
-            for side in 0..<2 {
+            gr += sums[base + code].x
+            hr += sums[base + code].y
+            for side in 0..<(hm == 0 && gm == 0 ? 1 : 2) {
                 let missingLeft = side == 1
                 let rightG = missingLeft ? gr : gr + gm
                 let rightH = missingLeft ? hr : hr + hm

@@ -19,14 +19,12 @@ public struct SquaredError: Objective {
         return [labels.reduce(0, +) / Double(labels.count)]
     }
 
-    public func gradients(
-        labels: [Double], rawScores: [Double], gradients: inout [Double], hessians: inout [Double]
+    public func gradientPairs(
+        labels: UnsafeBufferPointer<Double>, rawScores: UnsafeBufferPointer<Double>, rows: Range<Int>,
+        into pairs: UnsafeMutableBufferPointer<SIMD2<Double>>
     ) {
-        for i in labels.indices {
-            gradients[i] = rawScores[i] - labels[i]
-            hessians[i] = 1
-        }
+        for i in rows { pairs[i] = SIMD2(rawScores[i] - labels[i], 1) }
     }
 
-    public func transform(_ rawScores: inout [Double]) {}
+    public func transform(_ scores: UnsafeMutableBufferPointer<Double>, rows: Range<Int>) {}
 }

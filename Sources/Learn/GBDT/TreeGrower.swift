@@ -39,8 +39,8 @@ struct TreeGrower {
         var h = 0.0
         input.gradientPairs.withUnsafeBufferPointer { pairs in
             for row in rows {
-                g += pairs[2 * row]
-                h += pairs[2 * row + 1]
+                g += pairs[row].x
+                h += pairs[row].y
             }
         }
         let histogram = buildHistogram(0..<rows.count)
@@ -111,32 +111,138 @@ struct TreeGrower {
     /// Stable in-place partition of `rows[range]`: rows going left first, each side keeping row
     /// order (so histogram builds read rows in ascending order). Returns the first right row.
     private mutating func partition(_ range: Range<Int>, _ split: SplitCandidate) -> Int {
-        let d = input.binned.columnCount
+        let binned = input.binned
+        return rows.withUnsafeMutableBufferPointer { rows in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                Self.partition(rows.baseAddress!, scratch.baseAddress!, range, split, binned)
+            }
+        }
+    }
+
+    /// The partition over raw buffers; uses `scratch[range]` only, so disjoint ranges can be
+    /// partitioned at the same time.
+    static func partition(
+        _ rows: UnsafeMutablePointer<Int>, _ scratch: UnsafeMutablePointer<Int>, _ range: Range<Int>, _ split: SplitCandidate,
+        _ binned: BinnedMatrix
+    ) -> Int {
+        let d = binned.columnCount
         let feature = split.feature
-        let missing = UInt8(input.binned.binCounts[feature])
+        let missing = binned.binCounts[feature]
         // goesLeft[b] for every bin b of the feature, missing included.
         var goesLeft = [Bool](repeating: false, count: 256)
-        for b in 0..<Int(missing) {
+        for b in 0..<missing {
             goesLeft[b] = split.isCategorical ? !split.rightCategories.contains(b) : b <= split.bin
         }
-        goesLeft[Int(missing)] = split.defaultLeft
+        goesLeft[missing] = split.defaultLeft
         var write = range.lowerBound
-        var rightCount = 0
-        input.binned.bins.withUnsafeBufferPointer { bins in
+        var right = range.lowerBound
+        binned.bins.withUnsafeBufferPointer { bins in
             goesLeft.withUnsafeBufferPointer { goesLeft in
                 for i in range {
                     let row = rows[i]
-                    if goesLeft[Int(bins[row * d + feature])] {
+                    if goesLeft[Int(bins[row &* d &+ feature])] {
                         rows[write] = row
-                        write += 1
+                        write &+= 1
                     } else {
-                        scratch[rightCount] = row
-                        rightCount += 1
+                        scratch[right] = row
+                        right &+= 1
                     }
                 }
             }
         }
-        for i in 0..<rightCount { rows[write + i] = scratch[i] }
+        (rows + write).update(from: scratch + range.lowerBound, count: right - range.lowerBound)
         return write
+    }
+
+    /// Splits every node of `level` that has a split, all at once: partitions, histograms and
+    /// split searches of different nodes run in parallel (each node's work is the same as
+    /// ``split(_:searchSplit:)``'s, so the tree is identical). Nodes without a split are closed.
+    /// Returns the children, left before right, in the order of their parents.
+    mutating func splitLevel(_ level: [OpenNode], searchSplit: Bool) -> [OpenNode] {
+        let splitting = level.filter { $0.split != nil }
+        for open in level where open.split == nil { close(open) }
+        guard !splitting.isEmpty else { return [] }
+        let threads = input.threads
+        let count = splitting.count
+        var children: [(left: Int, right: Int)] = []
+        for open in splitting {
+            let split = open.split!
+            let left = tree.appendNode(sumHessian: split.leftHessian)
+            let right = tree.appendNode(sumHessian: split.rightHessian)
+            let threshold = split.isCategorical ? 0 : input.binner.cuts[split.feature][split.bin]
+            tree.setSplit(
+                open.node, feature: split.feature, bin: split.bin, threshold: threshold, rightCategories: split.rightCategories,
+                defaultLeft: split.defaultLeft, gain: split.gain, left: left, right: right)
+            children.append((left, right))
+        }
+        var middles = [Int](repeating: 0, count: count)
+        var smalls = [GradientHistogram?](repeating: nil, count: count)
+        let binned = input.binned
+        let pairs = input.gradientPairs
+        rows.withUnsafeMutableBufferPointer { rows in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                middles.withUnsafeMutableBufferPointer { middles in
+                    smalls.withUnsafeMutableBufferPointer { smalls in
+                        let rows = SharedBuffer(rows)
+                        let scratch = SharedBuffer(scratch)
+                        let middles = SharedBuffer(middles)
+                        let smalls = SharedBuffer(smalls)
+                        // With fewer nodes than threads, each histogram is split by features instead.
+                        let perNode = count >= threads ? 1 : threads
+                        let work: @Sendable (Int) -> Void = { i in
+                            let open = splitting[i]
+                            let middle = Self.partition(rows.base, scratch.base, open.begin..<open.end, open.split!, binned)
+                            middles[i] = middle
+                            let leftIsSmaller = middle - open.begin <= open.end - middle
+                            let range = leftIsSmaller ? open.begin..<middle : middle..<open.end
+                            smalls[i] = pairs.withUnsafeBufferPointer { pairs in
+                                GradientHistogram(
+                                    rows: UnsafeBufferPointer(start: rows.base + range.lowerBound, count: range.count), binned: binned,
+                                    gradientPairs: pairs, threads: perNode)
+                            }
+                        }
+                        if perNode == 1 {
+                            Parallel.forEach(chunks: count, threads: threads, work)
+                        } else {
+                            for i in 0..<count { work(i) }
+                        }
+                    }
+                }
+            }
+        }
+        var next: [OpenNode] = []
+        next.reserveCapacity(2 * count)
+        for i in 0..<count {
+            let open = splitting[i]
+            let split = open.split!
+            let middle = middles[i]
+            let leftIsSmaller = middle - open.begin <= open.end - middle
+            let small = smalls[i]!
+            let large = open.histogram.subtracting(small)
+            next.append(
+                OpenNode(
+                    node: children[i].left, depth: open.depth + 1, begin: open.begin, end: middle, gradient: split.leftGradient,
+                    hessian: split.leftHessian, histogram: leftIsSmaller ? small : large))
+            next.append(
+                OpenNode(
+                    node: children[i].right, depth: open.depth + 1, begin: middle, end: open.end, gradient: split.rightGradient,
+                    hessian: split.rightHessian, histogram: leftIsSmaller ? large : small))
+        }
+        if searchSplit {
+            var found = [SplitCandidate?](repeating: nil, count: next.count)
+            let rule = self.rule
+            let features = input.features
+            let binner = input.binner
+            let nodes = next
+            found.withUnsafeMutableBufferPointer { found in
+                let found = SharedBuffer(found)
+                Parallel.forEach(chunks: nodes.count, threads: threads) { i in
+                    found[i] = rule.bestSplit(
+                        nodes[i].histogram, gradient: nodes[i].gradient, hessian: nodes[i].hessian, features: features, binner: binner)
+                }
+            }
+            for i in next.indices { next[i].split = found[i] }
+        }
+        return next
     }
 }

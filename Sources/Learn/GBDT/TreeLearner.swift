@@ -3,8 +3,9 @@
 public struct TreeGrowthInput: Sendable {
     public let binned: BinnedMatrix
     public let binner: FeatureBinner
-    /// `gradientPairs[2r]` and `gradientPairs[2r + 1]`: the gradient and hessian of row r.
-    public let gradientPairs: [Double]
+    /// Row r's gradient (`.x`) and hessian (`.y`), as one pair so histogram building adds both
+    /// with one vector instruction.
+    public let gradientPairs: [SIMD2<Double>]
     /// The rows this tree is fitted to, ascending (all rows unless subsampled).
     public let rows: [Int]
     /// Features the tree may split on; empty means all.
@@ -13,10 +14,10 @@ public struct TreeGrowthInput: Sendable {
     public let threads: Int
 
     public init(
-        binned: BinnedMatrix, binner: FeatureBinner, gradientPairs: [Double], rows: [Int], features: [Bool] = [],
+        binned: BinnedMatrix, binner: FeatureBinner, gradientPairs: [SIMD2<Double>], rows: [Int], features: [Bool] = [],
         threads: Int = 1
     ) {
-        precondition(gradientPairs.count == 2 * binned.rowCount, "TreeGrowthInput: one gradient pair per row")
+        precondition(gradientPairs.count == binned.rowCount, "TreeGrowthInput: one gradient pair per row")
         self.binned = binned
         self.binner = binner
         self.gradientPairs = gradientPairs

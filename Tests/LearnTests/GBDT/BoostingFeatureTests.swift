@@ -203,9 +203,9 @@ struct BoostingFeatureTests {
         #expect(importance[0].totalGain + importance[1].totalGain > 5 * (importance[2].totalGain + importance[3].totalGain))
     }
 
-    @Test("models are bit-identical for any thread count, over several histogram blocks")
+    @Test("models are bit-identical for any thread count")
     func threadIndependence() throws {
-        let n = 2 * GradientHistogram.blockRows + 1234
+        let n = 2 * GradientHistogram.parallelWork + 1234
         let data = SyntheticData.threeClasses(rows: n, seed: 14)
         func fit(threads: Int) throws -> GradientBoostedModel {
             try GradientBoosting(numTrees: 8, maxDepth: 5, subsample: 0.8, objective: .softmax, threads: threads).fit(data.x, data.y)
