@@ -53,7 +53,7 @@ deploy: ## Install into the current cluster (arrives with a later issue)
 	@echo "make deploy: not implemented yet; manifests/ and charts/ arrive with a later issue" >&2; exit 2
 
 .PHONY: bench
-bench: bench-controller bench-data ## Run every benchmark (release build); record the tables in bench/RESULTS.md
+bench: bench-controller bench-data bench-train ## Run every benchmark (release build); record the tables in bench/RESULTS.md
 
 .PHONY: bench-controller
 bench-controller: ## Benchmark the controller runtime against trainyard dev (latency, memory, requests)
@@ -64,6 +64,12 @@ bench-controller: ## Benchmark the controller runtime against trainyard dev (lat
 bench-data: ## Benchmark CSV reading (DataIO) on 100 MB of generated data
 	$(SWIFT) build -c release
 	.build/release/trainyard-bench csv 100
+
+.PHONY: bench-train
+bench-train: ## Benchmark trainyard train/predict against XGBoost, LightGBM and scikit-learn (2 threads, 255 bins)
+	scripts/bootstrap --bench
+	$(SWIFT) build -c release
+	.venv/bin/python bench/train_bench.py --trainyard .build/release/trainyard --bench .build/release/trainyard-bench
 
 .PHONY: clean
 clean: ## Remove build output and dev state

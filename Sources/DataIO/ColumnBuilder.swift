@@ -23,9 +23,10 @@ enum ColumnBuilder {
                         ? forcedNumeric(c, stride, rows, starts, ends, base, missing)
                         : forcedBoolean(c, stride, rows, starts, ends, base, missing)
                     if let failedRow { return .failure(KindMismatch(row: failedRow)) }
+                    let texts = kind == .boolean ? truthTexts(values, c, stride, starts, ends, base) : []
                     return .success(
                         Column(
-                            name: name, kind: kind, values: values, codes: [], categories: [], lineNumbers: table.lines,
+                            name: name, kind: kind, values: values, codes: [], categories: texts, lineNumbers: table.lines,
                             missingCount: missingCount))
                 case .categorical:
                     let (codes, categories, missingCount) = categorical(c, stride, rows, starts, ends, base, missing)
@@ -54,14 +55,29 @@ enum ColumnBuilder {
                 }
                 if let (values, missingCount) = boolean(c, stride, rows, starts, ends, base, missing) {
                     return Column(
-                        name: name, kind: .boolean, values: values, codes: [], categories: [],
-                        lineNumbers: table.lines, missingCount: missingCount)
+                        name: name, kind: .boolean, values: values, codes: [],
+                        categories: truthTexts(values, c, stride, starts, ends, base), lineNumbers: table.lines,
+                        missingCount: missingCount)
                 }
                 let (codes, categories, missingCount) = categorical(c, stride, rows, starts, ends, base, missing)
                 return Column(
                     name: name, kind: .categorical, values: [], codes: codes, categories: categories,
                     lineNumbers: table.lines, missingCount: missingCount)
             }
+        }
+    }
+
+    /// How a boolean column spells false and true: the trimmed text of the first cell of each
+    /// ("no", "yes"), or "false"/"true" for a value that never occurs. Class names of a boolean target.
+    private static func truthTexts(
+        _ values: [Double], _ c: Int, _ stride: Int, _ starts: UnsafeBufferPointer<Int>, _ ends: UnsafeBufferPointer<Int>,
+        _ base: UnsafePointer<UInt8>
+    ) -> [String] {
+        [0.0, 1.0].map { value in
+            guard let row = values.firstIndex(of: value) else { return value == 1 ? "true" : "false" }
+            let k = row * stride + c
+            let (s, e) = trimmed(base, starts[k], ends[k])
+            return String(decoding: UnsafeBufferPointer(start: base + s, count: e - s), as: UTF8.self)
         }
     }
 

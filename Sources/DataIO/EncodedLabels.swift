@@ -25,7 +25,11 @@ public func encodeLabels(_ column: Column, source: String) throws -> EncodedLabe
         let distinct = Set(column.values.map { $0 + 0 }).sorted()
         let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, Int32($0)) })
         let labels = column.values.map { index[$0 + 0]! }
-        let classes = distinct.map { column.kind == .boolean ? ($0 == 1 ? "true" : "false") : className($0) }
+        let classes = distinct.map { value -> String in
+            guard column.kind == .boolean else { return className(value) }
+            // The file's own spelling (yes/no, True/False) when known.
+            return column.categories.count == 2 ? column.categories[value == 1 ? 1 : 0] : (value == 1 ? "true" : "false")
+        }
         return EncodedLabels(classes: classes, labels: labels)
     case .categorical:
         // Only categories that occur become classes, in byte order, whoever built the column.
