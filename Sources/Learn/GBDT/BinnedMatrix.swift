@@ -10,6 +10,9 @@ public struct BinnedMatrix: Sendable, Equatable {
     public let columnCount: Int
     /// Row-major: the bin of row r, column c is `bins[r * columnCount + c]`.
     public let bins: [UInt8]
+    /// The same bins column-major (`columnBins[c * rowCount + r]`), for partitioning a node by one
+    /// feature: its rows, ascending, then read one column forward instead of a byte per row-major row.
+    public let columnBins: [UInt8]
     /// Real (non-missing) bins per column.
     public let binCounts: [Int]
 
@@ -22,6 +25,14 @@ public struct BinnedMatrix: Sendable, Equatable {
         self.columnCount = columnCount
         self.bins = bins
         self.binCounts = binCounts
+        self.columnBins = [UInt8](unsafeUninitializedCapacity: rowCount * columnCount) { out, initialized in
+            bins.withUnsafeBufferPointer { bins in
+                for r in 0..<rowCount {
+                    for c in 0..<columnCount { out[c &* rowCount &+ r] = bins[r &* columnCount &+ c] }
+                }
+            }
+            initialized = rowCount * columnCount
+        }
     }
 
     /// The bin that marks a missing value of `column`.

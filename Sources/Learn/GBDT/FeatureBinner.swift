@@ -44,25 +44,29 @@ public struct FeatureBinner: Sendable, Codable, Equatable {
     /// Learns the cuts of every column of `x`. `maxBins` must be in `2...255`. Columns with
     /// `categoryCounts[c] > 0` are categorical and hold codes `0..<categoryCounts[c]` (or NaN); the
     /// caller checks that. An empty `categoryCounts` means all numeric.
-    public init(fitting x: FeatureMatrix, maxBins: Int = 255, categoryCounts: [Int] = []) {
+    public init(fitting x: FeatureMatrix, maxBins: Int = 255, categoryCounts: [Int] = [], threads: Int = 0) {
         precondition((2...Self.maximumBinCount).contains(maxBins), "FeatureBinner: maxBins \(maxBins) is not in 2...255")
         let counts = categoryCounts.isEmpty ? [Int](repeating: 0, count: x.columnCount) : categoryCounts
-        var allCuts: [[Double]] = []
-        allCuts.reserveCapacity(x.columnCount)
-        var column: [Double] = []
-        column.reserveCapacity(x.rowCount)
-        for c in 0..<x.columnCount {
-            if counts[c] > 0 {
-                allCuts.append([])
-                continue
+        // Columns are independent: sorted and cut in parallel, each on its own.
+        var allCuts = [[Double]](repeating: [], count: x.columnCount)
+        let d = x.columnCount
+        let n = x.rowCount
+        x.values.withUnsafeBufferPointer { values in
+            allCuts.withUnsafeMutableBufferPointer { out in
+                let values = SharedBuffer(values)
+                let out = SharedBuffer(out)
+                Parallel.forEach(chunks: d, threads: Parallel.threads(threads)) { c in
+                    guard counts[c] == 0 else { return }
+                    var column: [Double] = []
+                    column.reserveCapacity(n)
+                    for r in 0..<n {
+                        let v = values[r * d + c]
+                        if !v.isNaN { column.append(v + 0) }  // +0 folds -0.0 into 0.0
+                    }
+                    Self.radixSort(&column)
+                    out[c] = Self.cuts(sortedValues: column, maxBins: maxBins)
+                }
             }
-            column.removeAll(keepingCapacity: true)
-            for r in 0..<x.rowCount {
-                let v = x.values[r * x.columnCount + c]
-                if !v.isNaN { column.append(v + 0) }  // +0 folds -0.0 into 0.0
-            }
-            column.sort()
-            allCuts.append(Self.cuts(sortedValues: column, maxBins: maxBins))
         }
         self.init(maxBins: maxBins, cuts: allCuts, categoryCounts: counts)
     }
@@ -115,6 +119,52 @@ public struct FeatureBinner: Sendable, Codable, Equatable {
             }
         }
         return BinnedMatrix(rowCount: n, columnCount: d, bins: bins, binCounts: binCounts)
+    }
+
+    /// Sorts finite doubles (no NaN) ascending, by an LSD radix sort on their bit patterns mapped
+    /// to order-preserving unsigned keys: linear time, several times faster than a comparison sort
+    /// on the long columns binning sorts. -0.0 must already be folded into 0.0.
+    static func radixSort(_ values: inout [Double]) {
+        let n = values.count
+        guard n > 64 else {
+            values.sort()
+            return
+        }
+        var keys = values.map { v -> UInt64 in
+            let bits = v.bitPattern
+            return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+        }
+        var other = [UInt64](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 256)
+        for shift in stride(from: 0, to: 64, by: 8) {
+            let shift = UInt64(shift)
+            for i in 0..<256 { counts[i] = 0 }
+            for key in keys { counts[Int((key >> shift) & 0xFF)] += 1 }
+            // A digit that every key shares changes nothing: skip the pass.
+            if counts.contains(n) { continue }
+            var total = 0
+            for i in 0..<256 {
+                let c = counts[i]
+                counts[i] = total
+                total += c
+            }
+            keys.withUnsafeBufferPointer { source in
+                other.withUnsafeMutableBufferPointer { target in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        for key in source {
+                            let digit = Int((key >> shift) & 0xFF)
+                            target[counts[digit]] = key
+                            counts[digit] += 1
+                        }
+                    }
+                }
+            }
+            swap(&keys, &other)
+        }
+        for i in 0..<n {
+            let key = keys[i]
+            values[i] = Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
+        }
     }
 
     /// The cuts for one feature from its sorted non-missing values.

@@ -112,7 +112,7 @@ public struct GradientBoosting: Sendable, Codable, Equatable {
         }
 
         let threadCount = Parallel.threads(threads)
-        let binner = FeatureBinner(fitting: x, maxBins: maxBins, categoryCounts: counts)
+        let binner = FeatureBinner(fitting: x, maxBins: maxBins, categoryCounts: counts, threads: threadCount)
         let binned = binner.bin(x, threads: threadCount)
         let learner: any TreeLearner =
             maxLeaves > 0

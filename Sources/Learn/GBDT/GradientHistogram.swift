@@ -35,28 +35,45 @@ struct GradientHistogram: Sendable {
         self.init(binCounts: binned.binCounts)
         let d = binned.columnCount
         let groups = rows.count * d < Self.parallelWork ? 1 : max(1, min(threads, d))
-        // The node's gradient pairs in row order, gathered in a tight loop first: its loads are
-        // independent, so the processor keeps many cache misses in flight, where the histogram
-        // loop (a long body per row) would wait on them one row at a time.
-        var gathered = [SIMD2<Double>](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
-            for i in 0..<rows.count { buffer[i] = pairs[rows[i]] }
-            initialized = rows.count
+        // A node's rows are scattered over the matrix. Its gradient pairs and bin rows are first
+        // gathered into contiguous buffers by tight loops whose loads are independent, so the
+        // processor keeps many cache misses in flight; the histogram loop (a long body per row)
+        // would otherwise wait on them one row at a time. All rows in order need no gathering.
+        let contiguous = rows.count == binned.rowCount
+        let gatheredPairs: [SIMD2<Double>]
+        let gatheredBins: [UInt8]
+        if contiguous {
+            gatheredPairs = []
+            gatheredBins = []
+        } else {
+            gatheredPairs = [SIMD2<Double>](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
+                for i in 0..<rows.count { buffer[i] = pairs[rows[i]] }
+                initialized = rows.count
+            }
+            gatheredBins = binned.bins.withUnsafeBufferPointer { bins in
+                [UInt8](unsafeUninitializedCapacity: rows.count * d) { buffer, initialized in
+                    let source = bins.baseAddress!
+                    let target = buffer.baseAddress!
+                    // An inline byte loop: a memcpy call per 28-byte row costs more than the copy.
+                    for i in 0..<rows.count {
+                        let from = source + rows[i] &* d
+                        let to = target + i &* d
+                        for f in 0..<d { to[f] = from[f] }
+                    }
+                    initialized = rows.count * d
+                }
+            }
         }
-        gathered.withUnsafeMutableBufferPointer { gathered in
-            binned.bins.withUnsafeBufferPointer { bins in
-                offsets.withUnsafeBufferPointer { offsets in
-                    sums.withUnsafeMutableBufferPointer { sums in
-                        let rows = SharedBuffer(rows)
-                        let bins = SharedBuffer(bins)
-                        let pairs = SharedBuffer(gathered)
-                        let offsets = SharedBuffer(offsets)
-                        let out = SharedBuffer(sums)
-                        Parallel.forEach(chunks: groups, threads: groups) { group in
-                            Self.accumulate(
-                                rows: rows.base, count: rows.count, bins: bins.base, columns: d,
-                                features: (group * d / groups)..<((group + 1) * d / groups), offsets: offsets.base,
-                                pairs: pairs.base, into: out.base)
-                        }
+        let offsets = self.offsets
+        sums.withUnsafeMutableBufferPointer { sums in
+            if contiguous {
+                binned.bins.withUnsafeBufferPointer { bins in
+                    Self.build(rows.count, bins, pairs, d, groups, offsets, sums)
+                }
+            } else {
+                gatheredBins.withUnsafeBufferPointer { bins in
+                    gatheredPairs.withUnsafeBufferPointer { pairs in
+                        Self.build(rows.count, bins, pairs, d, groups, offsets, sums)
                     }
                 }
             }
@@ -73,16 +90,34 @@ struct GradientHistogram: Sendable {
         }
     }
 
+    /// Sums `count` contiguous rows into `sums`, features split into `groups` parallel ranges.
+    private static func build(
+        _ count: Int, _ bins: UnsafeBufferPointer<UInt8>, _ pairs: UnsafeBufferPointer<SIMD2<Double>>, _ d: Int, _ groups: Int,
+        _ offsets: [Int], _ sums: UnsafeMutableBufferPointer<SIMD2<Double>>
+    ) {
+        offsets.withUnsafeBufferPointer { offsets in
+            let bins = SharedBuffer(bins)
+            let pairs = SharedBuffer(pairs)
+            let offsets = SharedBuffer(offsets)
+            let out = SharedBuffer(sums)
+            Parallel.forEach(chunks: groups, threads: groups) { group in
+                Self.accumulate(
+                    count: count, bins: bins.base, columns: d, features: (group * d / groups)..<((group + 1) * d / groups),
+                    offsets: offsets.base, pairs: pairs.base, into: out.base)
+            }
+        }
+    }
+
+    /// Adds `count` rows whose bins are contiguous (`bins + i * d`) and pairs `pairs[i]`.
     private static func accumulate(
-        rows: UnsafeMutablePointer<Int>, count: Int, bins: UnsafeMutablePointer<UInt8>, columns d: Int,
-        features: Range<Int>, offsets: UnsafeMutablePointer<Int>, pairs gathered: UnsafeMutablePointer<SIMD2<Double>>,
-        into out: UnsafeMutablePointer<SIMD2<Double>>
+        count: Int, bins: UnsafeMutablePointer<UInt8>, columns d: Int, features: Range<Int>, offsets: UnsafeMutablePointer<Int>,
+        pairs: UnsafeMutablePointer<SIMD2<Double>>, into out: UnsafeMutablePointer<SIMD2<Double>>
     ) {
         let first = features.lowerBound
         let last = features.upperBound
         for i in 0..<count {
-            let pair = gathered[i]
-            let rowBins = bins + rows[i] &* d
+            let pair = pairs[i]
+            let rowBins = bins + i &* d
             var f = first
             // Four features per step: independent slots, so the adds can overlap.
             while f &+ 4 <= last {

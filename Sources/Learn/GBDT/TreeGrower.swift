@@ -125,7 +125,6 @@ struct TreeGrower {
         _ rows: UnsafeMutablePointer<Int>, _ scratch: UnsafeMutablePointer<Int>, _ range: Range<Int>, _ split: SplitCandidate,
         _ binned: BinnedMatrix
     ) -> Int {
-        let d = binned.columnCount
         let feature = split.feature
         let missing = binned.binCounts[feature]
         // goesLeft[b] for every bin b of the feature, missing included.
@@ -136,11 +135,12 @@ struct TreeGrower {
         goesLeft[missing] = split.defaultLeft
         var write = range.lowerBound
         var right = range.lowerBound
-        binned.bins.withUnsafeBufferPointer { bins in
+        binned.columnBins.withUnsafeBufferPointer { bins in
+            let column = bins.baseAddress! + feature &* binned.rowCount
             goesLeft.withUnsafeBufferPointer { goesLeft in
                 for i in range {
                     let row = rows[i]
-                    if goesLeft[Int(bins[row &* d &+ feature])] {
+                    if goesLeft[Int(column[row])] {
                         rows[write] = row
                         write &+= 1
                     } else {

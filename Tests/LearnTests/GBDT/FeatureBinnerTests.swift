@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Learn
@@ -80,5 +81,26 @@ struct FeatureBinnerTests {
                 if b < cuts.count { #expect(x[r, c] < cuts[b]) }
             }
         }
+    }
+}
+
+@Suite("Radix sort of feature values")
+struct RadixSortTests {
+    @Test("sorts like the standard library: signs, zeros, subnormals, extremes, duplicates")
+    func matchesStandardSort() {
+        var generator = SeededGeneratorForTests(seed: 99)
+        var values: [Double] = [
+            0, -1, 1, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1e-300, -1e300,
+        ]
+        for _ in 0..<5000 {
+            let u = generator.unit()
+            values.append(u < 0.3 ? Double(Int(u * 100)) : (u - 0.5) * pow(10, Double(Int(generator.unit() * 40)) - 20))
+        }
+        var radix = values
+        FeatureBinner.radixSort(&radix)
+        #expect(radix == values.sorted())
+        var small = [3.0, -2, 1]
+        FeatureBinner.radixSort(&small)
+        #expect(small == [-2, 1, 3])
     }
 }
