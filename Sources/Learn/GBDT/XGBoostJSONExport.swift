@@ -18,7 +18,9 @@
 extension GradientBoostedModel {
     /// The model as XGBoost 3.2.0 JSON, UTF-8, keys sorted and no whitespace, so the same model
     /// always gives the same bytes. The base score is written in XGBoost's convention: a
-    /// probability (`sigmoid(baseScore)`) for `binary:logistic`, the value itself for squared error.
+    /// probability (`sigmoid(baseScore)`) for `binary:logistic`, the values themselves for squared
+    /// error and for softmax (one margin per class, as XGBoost 3.2 writes `multi:softprob`).
+    /// Categorical splits are written as XGBoost's (`split_type` 1, the categories that go right).
     ///
     /// Throws `ModelError` (`.nonFiniteValues`) when a threshold, leaf value, gain, hessian sum or
     /// the base score is NaN, infinite, or outside float32's range, since XGBoost could not load it.
