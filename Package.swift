@@ -43,6 +43,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Tracking",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "ControllerRuntime",
             dependencies: [
                 "KubeAPI",
@@ -119,6 +128,7 @@ let package = Package(
             dependencies: ["ControllerRuntime", "KubeClient", "DevCluster", "TrainyardTesting"]
         ),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO"]),
+        .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrainyardTesting"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "DataIO", "KubeAPI", "TrainyardTesting"]),
         .testTarget(name: "KubectlIntegrationTests", dependencies: ["DevCluster", "TrainyardTesting"]),
     ],

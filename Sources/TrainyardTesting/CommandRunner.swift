@@ -64,6 +64,8 @@ public final class RunningCommand: @unchecked Sendable {
     public var stdout: String { outBuffer.withLock { String(decoding: $0, as: UTF8.self) } }
     public var stderr: String { errBuffer.withLock { String(decoding: $0, as: UTF8.self) } }
     public var isRunning: Bool { process.isRunning }
+    /// The process id (also its process group and session id when started through `setsid`).
+    public var processIdentifier: Int32 { process.processIdentifier }
 
     /// Waits until `condition` holds for stdout, polling, or throws at the deadline.
     public func waitForOutput(timeout: Duration = .seconds(20), _ condition: (String) -> Bool) async throws {

@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+import TrainyardTesting
+
+@testable import Tracking
+
+private func client(_ server: MLflowServer, retryFor: Duration = .seconds(10)) throws -> MLflowClient {
+    MLflowClient(try MLflowConfiguration(trackingURI: server.url, retryFor: retryFor))
+}
+
+@Suite("MLflow configuration and errors")
+struct MLflowConfigurationTests {
+    @Test(
+        "bad configurations are refused with what would be right",
+        arguments: [
+            ("ftp://host", "is not an http(s) URL"),
+            ("file:///tmp/mlruns", "is not an http(s) URL"),
+            ("not a url", "is not an http(s) URL"),
+        ])
+    func refused(uri: String, fragment: String) {
+        #expect {
+            try MLflowConfiguration(trackingURI: uri)
+        } throws: { error in
+            "\(error)".contains(fragment)
+        }
+    }
+
+    @Test("the environment follows MLflow's conventions; secrets never show in descriptions")
+    func environment() throws {
+        let token = try MLflowConfiguration.fromEnvironment(["MLFLOW_TRACKING_URI": "http://m:5000/", "MLFLOW_TRACKING_TOKEN": "s3cret"])
+        #expect(token.trackingURI == "http://m:5000")
+        #expect(token.authorization == "Bearer s3cret")
+        #expect(!"\(token)".contains("s3cret"))
+        let basic = try MLflowConfiguration.fromEnvironment(
+            ["MLFLOW_TRACKING_URI": "https://m", "MLFLOW_TRACKING_USERNAME": "ann", "MLFLOW_TRACKING_PASSWORD": "pw"])
+        #expect(basic.authorization == "Basic " + Data("ann:pw".utf8).base64EncodedString())
+        #expect(!"\(basic)".contains("pw"))
+        #expect(throws: MLflowError.self) { try MLflowConfiguration.fromEnvironment([:]) }
+        #expect {
+            try MLflowConfiguration.fromEnvironment(["MLFLOW_TRACKING_URI": "http://m", "MLFLOW_TRACKING_USERNAME": "ann"])
+        } throws: { error in
+            "\(error)".contains("must be given together")
+        }
+        #expect(
+            try MLflowConfiguration.fromEnvironment(["MLFLOW_TRACKING_URI": "http://a"], trackingURI: "http://b").trackingURI == "http://b")
+    }
+
+    @Test(
+        "MLflow error codes and HTTP statuses map to kinds",
+        arguments: [
+            (404, "RESOURCE_DOES_NOT_EXIST" as String?, MLflowError.Code.notFound),
+            (400, "RESOURCE_ALREADY_EXISTS", .alreadyExists),
+            (400, "INVALID_PARAMETER_VALUE", .invalidRequest),
+            (401, nil, .unauthenticated),
+            (403, nil, .permissionDenied),
+            (503, nil, .server),
+            (429, nil, .server),
+        ])
+    func codes(status: Int, mlflowCode: String?, expected: MLflowError.Code) {
+        #expect(MLflowError.code(status: status, mlflowCode: mlflowCode) == expected)
+    }
+
+    @Test("an unreachable server fails after the configured retry time, naming the URI and the last error")
+    func unreachable() async throws {
+        let port = try freeLoopbackPort()
+        let client = MLflowClient(
+            try MLflowConfiguration(
+                trackingURI: "http://127.0.0.1:\(port)", retryFor: .seconds(2), retryDelay: .milliseconds(100),
+                maxRetryDelay: .milliseconds(400)))
+        defer { Task { try? await client.shutdown() } }
+        let start = ContinuousClock.now
+        await #expect {
+            _ = try await client.experiment(named: "x")
+        } throws: { error in
+            guard let error = error as? MLflowError else { return false }
+            return error.code == .unreachable && error.message.contains("http://127.0.0.1:\(port)")
+                && error.message.contains("connection refused") && error.message.contains("gave up after")
+        }
+        let elapsed = ContinuousClock.now - start
+        #expect(elapsed >= .seconds(1) && elapsed < .seconds(30), "gave up after \(elapsed)")
+    }
+}
+
+@Suite(
+    "MLflow client against a real mlflow server",
+    .enabled(if: ExternalTool.shouldRun("mlflow"), "mlflow not installed: run scripts/bootstrap (required under CI=true)"),
+    .mlflowServer)
+struct MLflowClientTests {
+    @Test("experiments: get by name, create, and a race of creators ends with one experiment")
+    func experiments() async throws {
+        let server = try MLflowServerScope.server()
+        let client = try client(server)
+        defer { Task { try? await client.shutdown() } }
+        #expect(try await client.experiment(named: "nope") == nil)
+        let name = "race-\(UUID().uuidString.prefix(6))"
+        let ids = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<6 { group.addTask { try await client.ensureExperiment(named: name) } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(Set(ids).count == 1)
+        #expect(try await client.experiment(named: name)?.experimentId == ids[0])
+        await #expect {
+            _ = try await client.createExperiment(named: name)
+        } throws: { error in
+            (error as? MLflowError)?.code == .alreadyExists && (error as? MLflowError)?.mlflowCode == "RESOURCE_ALREADY_EXISTS"
+        }
+    }
+
+    @Test("runs: create, log in batches past MLflow's limits, read back history, finish, search")
+    func runs() async throws {
+        let server = try MLflowServerScope.server()
+        let client = try client(server)
+        defer { Task { try? await client.shutdown() } }
+        let experiment = try await client.ensureExperiment(named: "runs-\(UUID().uuidString.prefix(6))")
+        let run = try await client.createRun(experimentId: experiment, name: "first", tags: ["trainyard.version": "test"])
+        #expect(run.status == .running)
+        #expect(run.runName == "first")
+
+        // 150 params (two calls at 100 per call) and 2,500 metric points (three calls at 1,000).
+        let params = (0..<150).map { Param(key: "p\($0)", value: "\($0)") }
+        let now = MLflowClient.milliseconds(Date())
+        let metrics = (0..<2500).map { i -> Metric in
+            let key = i % 2 == 0 ? "train_logloss" : "validation_logloss"
+            let value: Double = 1 / Double(i + 1)
+            return Metric(key: key, value: value, timestamp: now, step: Int64(i / 2))
+        }
+        try await client.logBatch(runId: run.runId, metrics: metrics, params: params, tags: [RunTag(key: "data.rows", value: "569")])
+        let history = try await client.metricHistory(runId: run.runId, key: "train_logloss")
+        #expect(history.count == 1250)
+        #expect(Set(history.compactMap(\.step)) == Set((0..<1250).map(Int64.init)))
+
+        let finished = try await client.updateRun(id: run.runId, status: .finished)
+        #expect(finished.status == .finished)
+        #expect(finished.endTime != nil)
+        let read = try await client.run(id: run.runId)
+        #expect(read.params.count == 150)
+        #expect(read.params["p149"] == "149")
+        #expect(read.tags["data.rows"] == "569")
+        #expect(read.tags["trainyard.version"] == "test")
+        #expect(read.metrics["validation_logloss"] == 1 / 2500.0)
+
+        let found = try await client.searchRuns(experimentIds: [experiment], filter: "tags.`data.rows` = '569'")
+        #expect(found.map(\.info.runId) == [run.runId])
+        await #expect {
+            try await client.logBatch(runId: run.runId, metrics: [Metric(key: "bad", value: .nan, timestamp: now)])
+        } throws: { error in
+            "\(error)".contains("metric bad is nan")
+        }
+        await #expect {
+            _ = try await client.run(id: "0123456789abcdef0123456789abcdef")
+        } throws: { error in
+            (error as? MLflowError)?.code == .notFound
+        }
+    }
+
+    @Test("the Python MLflow client reads what Swift wrote")
+    func pythonReadsSwift() async throws {
+        let server = try MLflowServerScope.server()
+        let client = try client(server)
+        defer { Task { try? await client.shutdown() } }
+        let name = "python-\(UUID().uuidString.prefix(6))"
+        let experiment = try await client.ensureExperiment(named: name)
+        let run = try await client.createRun(experimentId: experiment, name: "from-swift")
+        try await client.logBatch(
+            runId: run.runId,
+            metrics: (0..<5).map { i -> Metric in
+                let value: Double = 0.9 + Double(i) / 100
+                return Metric(key: "auc", value: value, timestamp: 1_700_000_000_000, step: Int64(i))
+            },
+            params: [Param(key: "maxDepth", value: "6")])
+        try await client.updateRun(id: run.runId, status: .finished)
+        let python = try #require(ExternalTool.python(importing: ["mlflow"]), "python with mlflow is required; run scripts/bootstrap")
+        let script = """
+            import json, sys, mlflow
+            mlflow.set_tracking_uri(sys.argv[1])
+            runs = mlflow.search_runs(experiment_names=[sys.argv[2]], output_format="list")
+            r = runs[0]
+            history = mlflow.MlflowClient().get_metric_history(r.info.run_id, "auc")
+            print(json.dumps({"n": len(runs), "status": r.info.status, "name": r.info.run_name,
+                              "maxDepth": r.data.params["maxDepth"], "steps": [m.step for m in history],
+                              "auc": r.data.metrics["auc"]}))
+            """
+        let result = try await CommandRunner.run(python, ["-c", script, server.url, name], timeout: .seconds(120))
+        try #require(result.succeeded, "\(result)")
+        let answer = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(answer?["n"] as? Int == 1)
+        #expect(answer?["status"] as? String == "FINISHED")
+        #expect(answer?["name"] as? String == "from-swift")
+        #expect(answer?["maxDepth"] as? String == "6")
+        #expect(answer?["steps"] as? [Int] == [0, 1, 2, 3, 4])
+        #expect(abs((answer?["auc"] as? Double ?? 0) - 0.94) < 1e-12)
+    }
+}
