@@ -83,12 +83,25 @@ public final class MLflowClient: Sendable {
         _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: Data? = nil, contentType: String = "application/json",
         retry: Retry
     ) async throws -> [UInt8] {
+        let bytes = body.map { ByteBuffer(bytes: $0) }
+        let makeBody: (() throws -> HTTPClientRequest.Body)? = bytes.map { buffer in { .bytes(buffer) } }
+        return try await send(method, path, query: query, contentType: contentType, retry: retry, body: makeBody) { response in
+            Array(try await response.body.collect(upTo: Self.maxResponseBytes).readableBytesView)
+        }
+    }
+
+    /// Sends a request, retrying as `retry` allows; `body` makes a fresh body for every attempt
+    /// (so a file can be streamed again), and `read` consumes a 2xx answer.
+    func send<Answer: Sendable>(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], contentType: String = "application/json", retry: Retry,
+        body: (() throws -> HTTPClientRequest.Body)?, read: (HTTPClientResponse) async throws -> Answer
+    ) async throws -> Answer {
         let url = configuration.trackingURI + path + Self.queryString(query)
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.retryFor
         var attempt = 0
         while true {
-            let outcome: Result<[UInt8], MLflowError>
+            let outcome: Result<Answer, MLflowError>
             var transient = false
             do {
                 var request = HTTPClientRequest(url: url)
@@ -98,15 +111,14 @@ public final class MLflowClient: Sendable {
                 if let authorization = configuration.authorization { request.headers.add(name: "Authorization", value: authorization) }
                 if let body {
                     request.headers.add(name: "Content-Type", value: contentType)
-                    request.body = .bytes(ByteBuffer(bytes: body))
+                    request.body = try body()
                 }
                 let response = try await http.execute(
                     request, timeout: .nanoseconds(Int64(seconds(configuration.requestTimeout) * 1e9)), logger: logger)
-                let buffer = try await response.body.collect(upTo: Self.maxResponseBytes)
-                let bytes = Array(buffer.readableBytesView)
                 let status = Int(response.status.code)
-                if (200..<300).contains(status) { return bytes }
-                let error = errorAnswer(status: status, bytes: bytes, method: method, path: path)
+                if (200..<300).contains(status) { return try await read(response) }
+                let buffer = try await response.body.collect(upTo: Self.maxResponseBytes)
+                let error = errorAnswer(status: status, bytes: Array(buffer.readableBytesView), method: method, path: path)
                 transient = status >= 500 || status == 429
                 outcome = .failure(error)
             } catch let error as MLflowError {

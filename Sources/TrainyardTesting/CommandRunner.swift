@@ -68,7 +68,7 @@ public final class RunningCommand: @unchecked Sendable {
     public var processIdentifier: Int32 { process.processIdentifier }
 
     /// Waits until `condition` holds for stdout, polling, or throws at the deadline.
-    public func waitForOutput(timeout: Duration = .seconds(20), _ condition: (String) -> Bool) async throws {
+    public func waitForOutput(timeout: Duration = .seconds(60), _ condition: (String) -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition(stdout) { return }

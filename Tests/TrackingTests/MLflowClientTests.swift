@@ -8,6 +8,23 @@ private func client(_ server: MLflowServer, retryFor: Duration = .seconds(10)) t
     MLflowClient(try MLflowConfiguration(trackingURI: server.url, retryFor: retryFor))
 }
 
+/// The suite's server, a client for it, and a fresh experiment named `prefix-XXXXXX`; the client
+/// is shut down when `body` returns.
+private func withExperiment(
+    _ prefix: String, _ body: (MLflowServer, MLflowClient, _ experimentId: String, _ experimentName: String) async throws -> Void
+) async throws {
+    let server = try MLflowServerScope.server()
+    let client = try client(server)
+    let name = "\(prefix)-\(UUID().uuidString.prefix(6))"
+    do {
+        try await body(server, client, try await client.ensureExperiment(named: name), name)
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+    try await client.shutdown()
+}
+
 @Suite("MLflow configuration and errors")
 struct MLflowConfigurationTests {
     @Test(
@@ -108,48 +125,46 @@ struct MLflowClientTests {
 
     @Test("runs: create, log in batches past MLflow's limits, read back history, finish, search")
     func runs() async throws {
-        let server = try MLflowServerScope.server()
-        let client = try client(server)
-        defer { Task { try? await client.shutdown() } }
-        let experiment = try await client.ensureExperiment(named: "runs-\(UUID().uuidString.prefix(6))")
-        let run = try await client.createRun(experimentId: experiment, name: "first", tags: ["trainyard.version": "test"])
-        #expect(run.status == .running)
-        #expect(run.runName == "first")
+        try await withExperiment("runs") { server, client, experiment, _ in
+            let run = try await client.createRun(experimentId: experiment, name: "first", tags: ["trainyard.version": "test"])
+            #expect(run.status == .running)
+            #expect(run.runName == "first")
 
-        // 150 params (two calls at 100 per call) and 2,500 metric points (three calls at 1,000).
-        let params = (0..<150).map { Param(key: "p\($0)", value: "\($0)") }
-        let now = MLflowClient.milliseconds(Date())
-        let metrics = (0..<2500).map { i -> Metric in
-            let key = i % 2 == 0 ? "train_logloss" : "validation_logloss"
-            let value: Double = 1 / Double(i + 1)
-            return Metric(key: key, value: value, timestamp: now, step: Int64(i / 2))
-        }
-        try await client.logBatch(runId: run.runId, metrics: metrics, params: params, tags: [RunTag(key: "data.rows", value: "569")])
-        let history = try await client.metricHistory(runId: run.runId, key: "train_logloss")
-        #expect(history.count == 1250)
-        #expect(Set(history.compactMap(\.step)) == Set((0..<1250).map(Int64.init)))
+            // 150 params (two calls at 100 per call) and 2,500 metric points (three calls at 1,000).
+            let params = (0..<150).map { Param(key: "p\($0)", value: "\($0)") }
+            let now = MLflowClient.milliseconds(Date())
+            let metrics = (0..<2500).map { i -> Metric in
+                let key = i % 2 == 0 ? "train_logloss" : "validation_logloss"
+                let value: Double = 1 / Double(i + 1)
+                return Metric(key: key, value: value, timestamp: now, step: Int64(i / 2))
+            }
+            try await client.logBatch(runId: run.runId, metrics: metrics, params: params, tags: [RunTag(key: "data.rows", value: "569")])
+            let history = try await client.metricHistory(runId: run.runId, key: "train_logloss")
+            #expect(history.count == 1250)
+            #expect(Set(history.compactMap(\.step)) == Set((0..<1250).map(Int64.init)))
 
-        let finished = try await client.updateRun(id: run.runId, status: .finished)
-        #expect(finished.status == .finished)
-        #expect(finished.endTime != nil)
-        let read = try await client.run(id: run.runId)
-        #expect(read.params.count == 150)
-        #expect(read.params["p149"] == "149")
-        #expect(read.tags["data.rows"] == "569")
-        #expect(read.tags["trainyard.version"] == "test")
-        #expect(read.metrics["validation_logloss"] == 1 / 2500.0)
+            let finished = try await client.updateRun(id: run.runId, status: .finished)
+            #expect(finished.status == .finished)
+            #expect(finished.endTime != nil)
+            let read = try await client.run(id: run.runId)
+            #expect(read.params.count == 150)
+            #expect(read.params["p149"] == "149")
+            #expect(read.tags["data.rows"] == "569")
+            #expect(read.tags["trainyard.version"] == "test")
+            #expect(read.metrics["validation_logloss"] == 1 / 2500.0)
 
-        let found = try await client.searchRuns(experimentIds: [experiment], filter: "tags.`data.rows` = '569'")
-        #expect(found.map(\.info.runId) == [run.runId])
-        await #expect {
-            try await client.logBatch(runId: run.runId, metrics: [Metric(key: "bad", value: .nan, timestamp: now)])
-        } throws: { error in
-            "\(error)".contains("metric bad is nan")
-        }
-        await #expect {
-            _ = try await client.run(id: "0123456789abcdef0123456789abcdef")
-        } throws: { error in
-            (error as? MLflowError)?.code == .notFound
+            let found = try await client.searchRuns(experimentIds: [experiment], filter: "tags.`data.rows` = '569'")
+            #expect(found.map(\.info.runId) == [run.runId])
+            await #expect {
+                try await client.logBatch(runId: run.runId, metrics: [Metric(key: "bad", value: .nan, timestamp: now)])
+            } throws: { error in
+                "\(error)".contains("metric bad is nan")
+            }
+            await #expect {
+                _ = try await client.run(id: "0123456789abcdef0123456789abcdef")
+            } throws: { error in
+                (error as? MLflowError)?.code == .notFound
+            }
         }
     }
 
@@ -189,5 +204,82 @@ struct MLflowClientTests {
         #expect(answer?["maxDepth"] as? String == "6")
         #expect(answer?["steps"] as? [Int] == [0, 1, 2, 3, 4])
         #expect(abs((answer?["auc"] as? Double ?? 0) - 0.94) < 1e-12)
+    }
+}
+
+extension MLflowClientTests {
+    @Test("registry: versions 1 and 2 of a model, aliases set, read, moved and deleted, version tags")
+    func registry() async throws {
+        try await withExperiment("registry") { server, client, experiment, _ in
+            let model = "model-\(UUID().uuidString.prefix(6))"
+            try await client.ensureRegisteredModel(named: model)
+            try await client.ensureRegisteredModel(named: model)  // a second time is fine
+            #expect(try await client.modelVersion(name: model, alias: "champion") == nil)
+
+            var versions: [ModelVersion] = []
+            for i in 0..<2 {
+                let run = try await client.createRun(experimentId: experiment, name: "candidate-\(i)")
+                let version = try await client.createModelVersion(
+                    name: model, source: "runs:/\(run.runId)/model", runId: run.runId, tags: ["trainyard.metric": "auc"])
+                #expect(version.status == "READY")
+                versions.append(version)
+            }
+            #expect(versions.map(\.version) == ["1", "2"])
+            #expect(try await client.modelVersions(name: model).map(\.version) == ["2", "1"])
+
+            try await client.setAlias(name: model, alias: "champion", version: "1")
+            #expect(try await client.modelVersion(name: model, alias: "champion")?.version == "1")
+            try await client.setAlias(name: model, alias: "champion", version: "2")
+            let champion = try await client.modelVersion(name: model, alias: "champion")
+            #expect(champion?.version == "2")
+            #expect(champion?.aliases == ["champion"])
+            try await client.setModelVersionTag(name: model, version: "2", key: "trainyard.decision", value: "Promoted")
+            let tags = try await client.modelVersion(name: model, version: "2").tags ?? []
+            #expect(tags.contains(RunTag(key: "trainyard.decision", value: "Promoted")))
+            try await client.deleteAlias(name: model, alias: "champion")
+            #expect(try await client.modelVersion(name: model, alias: "champion") == nil)
+        }
+    }
+}
+
+extension MLflowClientTests {
+    @Test("artifacts through the proxy: a directory up, listed, a 3 MiB file streamed down unchanged, read by Python")
+    func artifacts() async throws {
+        try await withExperiment("artifacts") { server, client, experiment, _ in
+            let run = try await client.createRun(experimentId: experiment)
+            let root = try MLflowClient.proxyPath(artifactURI: try #require(run.artifactUri))
+            #expect(root == "\(experiment)/\(run.runId)/artifacts")
+
+            let local = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-artifacts-\(UUID().uuidString.prefix(8))")
+                .path
+            try FileManager.default.createDirectory(atPath: local + "/model/sub", withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: local) }
+            var generator = SystemRandomNumberGenerator()
+            let big = Data((0..<(3 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            try big.write(to: URL(fileURLWithPath: local + "/model/weights.bin"))
+            try Data("{\"a\": 1}".utf8).write(to: URL(fileURLWithPath: local + "/model/sub/model.json"))
+            try await client.uploadArtifacts(directory: local + "/model", to: root + "/model")
+
+            let listed = try await client.listArtifacts(root + "/model")
+            #expect(Set(listed.map(\.path)) == ["model/sub", "model/weights.bin"] || Set(listed.map(\.path)) == ["sub", "weights.bin"])
+            #expect(listed.first { $0.path.hasSuffix("weights.bin") }?.fileSize == Int64(3 << 20))
+
+            try await client.downloadArtifact(root + "/model/weights.bin", to: local + "/down/weights.bin")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: local + "/down/weights.bin")) == big)
+
+            let python = try #require(ExternalTool.python(importing: ["mlflow"]), "python with mlflow is required; run scripts/bootstrap")
+            let script = """
+                import sys, mlflow
+                mlflow.set_tracking_uri(sys.argv[1])
+                path = mlflow.artifacts.download_artifacts(run_id=sys.argv[2], artifact_path="model/sub/model.json", dst_path=sys.argv[3])
+                print(open(path).read())
+                """
+            let result = try await CommandRunner.run(python, ["-c", script, server.url, run.runId, local + "/py"], timeout: .seconds(120))
+            try #require(result.succeeded, "\(result)")
+            #expect(result.stdout.contains("{\"a\": 1}"))
+
+            #expect(throws: MLflowError.self) { try MLflowClient.proxyPath(artifactURI: "s3://bucket/1/run/artifacts") }
+            #expect(try MLflowClient.proxyPath(artifactURI: "mlflow-artifacts://host:5000/1/r/artifacts", "model") == "1/r/artifacts/model")
+        }
     }
 }
