@@ -134,13 +134,12 @@ public final class MLflowClient: Sendable {
             guard case .failure(let error) = outcome else { continue }
             let delay = Self.delay(attempt: attempt, configuration)
             guard transient, retry == .whileTransient, clock.now + delay < deadline else {
-                if transient, attempt > 0 {
-                    throw MLflowError(
-                        error.code,
-                        "\(error.message) (gave up after \(attempt + 1) attempts over \(Int(seconds(clock.now - (deadline - configuration.retryFor)))) s)",
-                        mlflowCode: error.mlflowCode, statusCode: error.statusCode)
-                }
-                throw error
+                guard transient, retry == .whileTransient else { throw error }
+                let spent = Int(seconds(clock.now - (deadline - configuration.retryFor)).rounded())
+                throw MLflowError(
+                    error.code,
+                    "\(error.message) (gave up after \(attempt + 1) \(attempt == 0 ? "attempt" : "attempts") over \(spent) s)",
+                    mlflowCode: error.mlflowCode, statusCode: error.statusCode)
             }
             logger.debug(
                 "MLflow call failed, retrying", metadata: ["path": "\(path)", "attempt": "\(attempt + 1)", "error": "\(error.message)"])
