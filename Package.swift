@@ -82,6 +82,7 @@ let package = Package(
                 "DevCluster",
                 "DataIO",
                 "Learn",
+                "Tracking",
                 "ControllerRuntime",
                 "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

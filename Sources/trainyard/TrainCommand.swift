@@ -2,8 +2,9 @@ import ArgumentParser
 import DataIO
 import Foundation
 import Learn
+import Tracking
 
-struct TrainCommand: ParsableCommand {
+struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model on a CSV file and write it with its metrics.",
@@ -68,6 +69,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "auto (a bar on a terminal, lines otherwise), bar, plain or none.")
     var progress: ProgressStyle = .auto
 
+    @OptionGroup(title: "MLflow")
+    var tracking: TrackingOptions
+
     func validate() throws {
         guard delimiter.utf8.count == 1 else { throw ValidationError("--delimiter must be one character, got \"\(delimiter)\"") }
         guard validationFraction > 0, validationFraction < 1 else {
@@ -90,17 +94,30 @@ struct TrainCommand: ParsableCommand {
         return result
     }
 
-    func run() throws {
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try tracking.configuration(environment)
+        let outcome: TrainingOutcome
         do {
-            try train()
+            outcome = try train()
         } catch let error as ModelError {
             throw CLIFailure(error.message)
         } catch let error as DataError {
             throw CLIFailure(error.description)
         }
+        guard let configuration else { return }
+        let recorder = TrainingRecorder(
+            client: MLflowClient(configuration), experiment: tracking.experiment ?? environment["MLFLOW_EXPERIMENT_NAME"] ?? "Default",
+            runId: tracking.runId ?? environment["MLFLOW_RUN_ID"], runName: tracking.runName)
+        do {
+            let run = try await recorder.record(outcome, outputDirectory: output, data: data, seed: seed)
+            FileHandle.standardError.write(Data("recorded MLflow run \(run) in \(configuration.trackingURI)\n".utf8))
+        } catch let error as MLflowError {
+            throw CLIFailure("MLflow: \(error.message)")
+        }
     }
 
-    private func train() throws {
+    private func train() throws -> TrainingOutcome {
         let clock = ContinuousClock()
         let start = clock.now
         let list: (String?) -> [String] = { $0?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
@@ -136,6 +153,7 @@ struct TrainCommand: ParsableCommand {
             outcome, to: output, data: data, validationData: validationData, seed: seed, readSeconds: readSeconds,
             totalSeconds: seconds(clock.now - start))
         print(SummaryTable.render(outcome, files: files, directory: output))
+        return outcome
     }
 }
 

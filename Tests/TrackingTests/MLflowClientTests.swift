@@ -25,6 +25,18 @@ private func withExperiment(
     try await client.shutdown()
 }
 
+/// Runs the built `trainyard train` on the breast-cancer data with `extra` arguments, into a
+/// scratch output directory that is removed afterwards.
+private func runTrain(_ extra: [String]) async throws -> CommandResult {
+    let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-tracked-\(UUID().uuidString.prefix(8))").path
+    defer { try? FileManager.default.removeItem(atPath: output) }
+    let arguments = [
+        "train", "--data", repositoryRoot + "/data/breast_cancer.csv", "--target", "diagnosis", "--output", output, "--progress", "none",
+    ]
+    return try await CommandRunner.run(binary, arguments + extra, timeout: .seconds(180))
+}
+
 @Suite("MLflow configuration and errors")
 struct MLflowConfigurationTests {
     @Test(
@@ -282,5 +294,45 @@ extension MLflowClientTests {
             #expect(throws: MLflowError.self) { try MLflowClient.proxyPath(artifactURI: "s3://bucket/1/run/artifacts") }
             #expect(try MLflowClient.proxyPath(artifactURI: "mlflow-artifacts://host:5000/1/r/artifacts", "model") == "1/r/artifacts/model")
         }
+    }
+}
+
+extension MLflowClientTests {
+    @Test("trainyard train --tracking-uri records params, per-round curves with steps, final metrics, tags and the model files")
+    func trainRecordsARun() async throws {
+        try await withExperiment("train") { server, client, experiment, name in
+            let result = try await runTrain([
+                "--param", "numTrees=20", "--param", "learningRate=0.2", "--tracking-uri", server.url, "--experiment", name,
+                "--run-name", "tracked",
+            ])
+            try #require(result.succeeded, "\(result)")
+            #expect(result.stderr.contains("recorded MLflow run"))
+            let runs = try await client.searchRuns(experimentIds: [experiment])
+            try #require(runs.count == 1)
+            let run = runs[0]
+            #expect(run.info.status == .finished)
+            #expect(run.info.runName == "tracked")
+            #expect(run.params["numTrees"] == "20" && run.params["model"] == "gbdt" && run.params["target"] == "diagnosis")
+            #expect((run.metrics["validation_auc"] ?? 0) > 0.95)
+            #expect(run.tags["trainyard.rows.train"] == "455")
+            let curve = try await client.metricHistory(runId: run.info.runId, key: "validation-logloss")
+            #expect(curve.compactMap(\.step) == (1...20).map(Int64.init))
+            let root = try MLflowClient.proxyPath(artifactURI: try #require(run.info.artifactUri), "model")
+            let files = Set(try await client.listArtifacts(root).map { ($0.path as NSString).lastPathComponent })
+            #expect(files.isSuperset(of: ["model.json", "model.xgb.json", "metrics.json", "curves.csv"]), "\(files)")
+        }
+    }
+}
+
+extension MLflowConfigurationTests {
+    @Test("trainyard train against a stopped MLflow fails within the configured time, naming the URI and the last error")
+    func trainWithoutMLflow() async throws {
+        let port = try freeLoopbackPort()
+        let result = try await runTrain([
+            "--param", "numTrees=5", "--tracking-uri", "http://127.0.0.1:\(port)", "--tracking-retry-seconds", "2",
+        ])
+        #expect(!result.succeeded)
+        #expect(result.stderr.contains("cannot reach MLflow at http://127.0.0.1:\(port)"), "\(result)")
+        #expect(result.stderr.contains("connection refused") && result.stderr.contains("gave up after"), "\(result)")
     }
 }
