@@ -58,7 +58,7 @@ struct TrainingRecorder {
             }
             try await client.updateRun(id: run.runId, status: .finished)
         } catch {
-            try? await client.updateRun(id: run.runId, status: .failed)
+            _ = try? await client.updateRun(id: run.runId, status: .failed)
             throw error
         }
         return run.runId
