@@ -46,9 +46,7 @@ public struct LeafwiseTreeLearner: TreeLearner {
             }
             guard let chosen = best else { break }
             let node = open.remove(at: chosen)
-            let (left, right) = grower.split(node, searchSplit: mayGrow(node.depth + 1))
-            open.append(left)
-            open.append(right)
+            open += grower.splitLevel([node], searchSplit: mayGrow(node.depth + 1))
             leaves += 1
         }
         for node in open { grower.close(node) }

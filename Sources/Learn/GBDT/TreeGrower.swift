@@ -1,6 +1,6 @@
 /// The state of one tree being grown, shared by the growth policies: the node rows (a permutation
 /// of the tree's rows, each node a contiguous range), the tree so far, and the operations "open the
-/// root", "split an open node", "close a node as a leaf". A policy only decides the order.
+/// root", "split open nodes", "close a node as a leaf". A policy only decides the order.
 ///
 /// Each open node carries its histogram and best split. Histograms are built for the smaller child
 /// only; the larger child's is the parent's minus it. Deterministic: fixed loop orders and
@@ -50,34 +50,6 @@ struct TreeGrower {
         return open
     }
 
-    /// Splits `open` by its split (which must be set) and returns the two children, their splits
-    /// searched when `searchSplit`.
-    mutating func split(_ open: OpenNode, searchSplit: Bool) -> (left: OpenNode, right: OpenNode) {
-        let split = open.split!
-        let middle = partition(open.begin..<open.end, split)
-        let leftNode = tree.appendNode(sumHessian: split.leftHessian)
-        let rightNode = tree.appendNode(sumHessian: split.rightHessian)
-        let threshold = split.isCategorical ? 0 : input.binner.cuts[split.feature][split.bin]
-        tree.setSplit(
-            open.node, feature: split.feature, bin: split.bin, threshold: threshold, rightCategories: split.rightCategories,
-            defaultLeft: split.defaultLeft, gain: split.gain, left: leftNode, right: rightNode)
-
-        let leftIsSmaller = middle - open.begin <= open.end - middle
-        let small = buildHistogram(leftIsSmaller ? open.begin..<middle : middle..<open.end)
-        let large = open.histogram.subtracting(small)
-        var left = OpenNode(
-            node: leftNode, depth: open.depth + 1, begin: open.begin, end: middle, gradient: split.leftGradient,
-            hessian: split.leftHessian, histogram: leftIsSmaller ? small : large)
-        var right = OpenNode(
-            node: rightNode, depth: open.depth + 1, begin: middle, end: open.end, gradient: split.rightGradient,
-            hessian: split.rightHessian, histogram: leftIsSmaller ? large : small)
-        if searchSplit {
-            left.split = bestSplit(left)
-            right.split = bestSplit(right)
-        }
-        return (left, right)
-    }
-
     /// Makes `open` a leaf with its optimal weight.
     mutating func close(_ open: OpenNode) {
         tree.leafValue[open.node] = rule.leafWeight(open.gradient, open.hessian)
@@ -110,17 +82,7 @@ struct TreeGrower {
 
     /// Stable in-place partition of `rows[range]`: rows going left first, each side keeping row
     /// order (so histogram builds read rows in ascending order). Returns the first right row.
-    private mutating func partition(_ range: Range<Int>, _ split: SplitCandidate) -> Int {
-        let binned = input.binned
-        return rows.withUnsafeMutableBufferPointer { rows in
-            scratch.withUnsafeMutableBufferPointer { scratch in
-                Self.partition(rows.baseAddress!, scratch.baseAddress!, range, split, binned)
-            }
-        }
-    }
-
-    /// The partition over raw buffers; uses `scratch[range]` only, so disjoint ranges can be
-    /// partitioned at the same time.
+    /// Uses `scratch[range]` only, so disjoint ranges can be partitioned at the same time.
     static func partition(
         _ rows: UnsafeMutablePointer<Int>, _ scratch: UnsafeMutablePointer<Int>, _ range: Range<Int>, _ split: SplitCandidate,
         _ binned: BinnedMatrix
@@ -155,8 +117,9 @@ struct TreeGrower {
     }
 
     /// Splits every node of `level` that has a split, all at once: partitions, histograms and
-    /// split searches of different nodes run in parallel (each node's work is the same as
-    /// ``split(_:searchSplit:)``'s, so the tree is identical). Nodes without a split are closed.
+    /// split searches of different nodes run in parallel; each node's result does not depend on
+    /// the others', so splitting nodes together or one at a time gives the same tree. Nodes
+    /// without a split are closed.
     /// Returns the children, left before right, in the order of their parents.
     mutating func splitLevel(_ level: [OpenNode], searchSplit: Bool) -> [OpenNode] {
         let splitting = level.filter { $0.split != nil }
