@@ -79,6 +79,38 @@ private func leafIndices(_ tree: RegressionTree, _ x: FeatureMatrix) -> [Int] {
     }
 }
 
+/// Writes `model`'s XGBoost export and `rows`, loads them with the real XGBoost, and checks that
+/// every row reaches the same leaf of every tree as in Swift. Returns XGBoost's predictions
+/// (flattened), its version, and Swift's leaf per tree per row.
+private func xgboostReference(
+    _ model: GradientBoostedModel, _ rows: FeatureMatrix, python: String
+) async throws -> (predictions: [Double], version: String, leaves: [[Int]]) {
+    let directory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("trainyard-xgb-export-\(UUID().uuidString.prefix(8))").path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try Data(model.xgboostJSON()).write(to: URL(fileURLWithPath: directory + "/model.json"))
+    // Swift prints the shortest decimal that reads back as the same Double, and "nan".
+    let csv = (0..<rows.rowCount).map { r in
+        rows.values[(r * rows.columnCount)..<((r + 1) * rows.columnCount)].map(\.description).joined(separator: ",")
+    }.joined(separator: "\n")
+    try Data(csv.utf8).write(to: URL(fileURLWithPath: directory + "/rows.csv"))
+    let result = try await CommandRunner.run(
+        python, ["-c", predictScript, directory + "/model.json", directory + "/rows.csv", directory + "/out.json"],
+        timeout: .seconds(120))
+    try #require(result.succeeded, "\(result)")
+    let reference = try JSONValue.parse(String(contentsOfFile: directory + "/out.json", encoding: .utf8))
+    let predictions = try #require(reference["predictions"]?.arrayValue?.compactMap { $0.doubleValue })
+    let leaves = try #require(reference["leaves"]?.arrayValue)
+    try #require(leaves.count == rows.rowCount)
+    let ourLeaves = model.trees.map { leafIndices($0, rows) }
+    for t in model.trees.indices {
+        let mismatched = (0..<rows.rowCount).filter { leaves[$0][t]?.intValue.map(Int.init) != ourLeaves[t][$0] }
+        #expect(mismatched.isEmpty, "tree \(t): XGBoost routes rows \(mismatched.prefix(10)) to other leaves")
+    }
+    return (predictions, reference["version"]?.stringValue ?? "?", ourLeaves)
+}
+
 @Suite("XGBoost JSON export")
 struct XGBoostExportTests {
     @Test("the same model exports to the same bytes, and a refit model to the same bytes again")
@@ -235,31 +267,8 @@ struct XGBoostExportParityTests {
         let rows = rowsWithMissing(x)
         #expect(rows.values.prefix(x.values.count).elementsEqual(x.values))
 
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("trainyard-xgb-export-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try Data(model.xgboostJSON()).write(to: URL(fileURLWithPath: directory + "/model.json"))
-        // Swift prints the shortest decimal that reads back as the same Double, and "nan".
-        let csv = (0..<rows.rowCount).map { r in
-            rows.values[(r * rows.columnCount)..<((r + 1) * rows.columnCount)].map(\.description).joined(separator: ",")
-        }.joined(separator: "\n")
-        try Data(csv.utf8).write(to: URL(fileURLWithPath: directory + "/rows.csv"))
-
-        let result = try await CommandRunner.run(
-            python, ["-c", predictScript, directory + "/model.json", directory + "/rows.csv", directory + "/out.json"],
-            timeout: .seconds(120))
-        try #require(result.succeeded, "\(result)")
-        let reference = try JSONValue.parse(String(contentsOfFile: directory + "/out.json", encoding: .utf8))
-        let predictions = try #require(reference["predictions"]?.arrayValue?.compactMap { $0.doubleValue })
-        let leaves = try #require(reference["leaves"]?.arrayValue)
-        try #require(predictions.count == rows.rowCount && leaves.count == rows.rowCount)
-
-        let ourLeaves = model.trees.map { leafIndices($0, rows) }
-        for t in model.trees.indices {
-            let mismatched = (0..<rows.rowCount).filter { leaves[$0][t]?.intValue.map(Int.init) != ourLeaves[t][$0] }
-            #expect(mismatched.isEmpty, "tree \(t): XGBoost routes rows \(mismatched.prefix(10)) to other leaves")
-        }
+        let (predictions, version, ourLeaves) = try await xgboostReference(model, rows, python: python)
+        try #require(predictions.count == rows.rowCount)
 
         // XGBoost adds the float32 base score and leaf values up in float32, tree by tree. The same
         // sum here leaves only XGBoost's sigmoid and its base-score round trip through a probability.
@@ -282,7 +291,7 @@ struct XGBoostExportParityTests {
         let worstRow = relative.firstIndex(of: worst) ?? 0
         #expect(worst < 1e-6, "row \(worstRow): Swift \(swift[worstRow]) vs XGBoost \(predictions[worstRow])")
         print(
-            "xgboost export \(objective) over \(rows.rowCount) rows (XGBoost \(reference["version"]?.stringValue ?? "?")): max |float32 sum - xgboost| = \(float32Worst); max |float64 - xgboost| = \(differences.max() ?? .nan), relative to max(1, |y|) \(worst)"
+            "xgboost export \(objective) over \(rows.rowCount) rows (XGBoost \(version)): max |float32 sum - xgboost| = \(float32Worst); max |float64 - xgboost| = \(differences.max() ?? .nan), relative to max(1, |y|) \(worst)"
         )
     }
 }
@@ -309,29 +318,9 @@ extension XGBoostExportParityTests {
             model = try GradientBoosting(numTrees: 20, learningRate: 0.3, maxDepth: 4, objective: .softmax).fit(data.x, data.y)
             rows = rowsWithMissing(data.x.rows(Array(0..<500)))
         }
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("trainyard-xgb-export-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try Data(model.xgboostJSON()).write(to: URL(fileURLWithPath: directory + "/model.json"))
-        let csv = (0..<rows.rowCount).map { r in
-            rows.values[(r * rows.columnCount)..<((r + 1) * rows.columnCount)].map(\.description).joined(separator: ",")
-        }.joined(separator: "\n")
-        try Data(csv.utf8).write(to: URL(fileURLWithPath: directory + "/rows.csv"))
-        let result = try await CommandRunner.run(
-            python, ["-c", predictScript, directory + "/model.json", directory + "/rows.csv", directory + "/out.json"],
-            timeout: .seconds(120))
-        try #require(result.succeeded, "\(result)")
-        let reference = try JSONValue.parse(String(contentsOfFile: directory + "/out.json", encoding: .utf8))
-        let predictions = try #require(reference["predictions"]?.arrayValue?.compactMap { $0.doubleValue })
-        let leaves = try #require(reference["leaves"]?.arrayValue)
+        let (predictions, _, _) = try await xgboostReference(model, rows, python: python)
         let swift = model.predict(rows)
-        try #require(predictions.count == swift.count && leaves.count == rows.rowCount)
-        let ourLeaves = model.trees.map { leafIndices($0, rows) }
-        for t in model.trees.indices {
-            let mismatched = (0..<rows.rowCount).filter { leaves[$0][t]?.intValue.map(Int.init) != ourLeaves[t][$0] }
-            #expect(mismatched.isEmpty, "tree \(t): XGBoost routes rows \(mismatched.prefix(10)) to other leaves")
-        }
+        try #require(predictions.count == swift.count)
         let worst = zip(swift, predictions).map { abs($0 - $1) }.max() ?? .infinity
         #expect(worst < 1e-6, "max |Swift - XGBoost| = \(worst)")
         print("xgboost export \(kind) over \(rows.rowCount) rows: max |Swift - XGBoost| = \(worst)")
