@@ -90,9 +90,11 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
             if available.isEmpty {
                 return text + "the data has no columns"
             }
-            let listed = available.prefix(DataError.maxListedColumns).joined(separator: ", ")
-            let more = available.count > DataError.maxListedColumns ? ", ... (\(available.count - DataError.maxListedColumns) more)" : ""
-            return text + "columns are: " + listed + more
+            // A target is most often the first or the last column: a long list keeps both ends.
+            guard available.count > DataError.maxListedColumns else { return text + "columns are: " + available.joined(separator: ", ") }
+            let head = available.prefix(DataError.maxListedColumns - 5).joined(separator: ", ")
+            let tail = available.suffix(5).joined(separator: ", ")
+            return text + "columns are: \(head), ... (\(available.count - DataError.maxListedColumns) more), \(tail)"
         case .missingLabel(let column, let rowsWithoutLabel, let row):
             let whereText = line == nil ? "row \(row + 1): " : ""
             let others = rowsWithoutLabel > 1 ? " (\(rowsWithoutLabel) rows have none; this is the first)" : ""

@@ -135,3 +135,31 @@ extension MLflowClient {
             .POST, "/model-versions/set-tag", body: Body(name: name, version: version, key: key, value: value), retry: .whileTransient)
     }
 }
+
+extension MLflowClient {
+    /// Deletes version `version` of `name`; a version already gone is not an error.
+    public func deleteModelVersion(name: String, version: String) async throws {
+        struct Body: Encodable {
+            var name: String
+            var version: String
+        }
+        struct Answer: Decodable {}
+        do {
+            let _: Answer = try await call(
+                .DELETE, "/model-versions/delete", body: Body(name: name, version: version), retry: .whileTransient)
+        } catch let error as MLflowError where error.code == .notFound {
+            return
+        }
+    }
+
+    /// Where the files of a version are (an artifact URI such as `mlflow-artifacts:/1/RUN/artifacts/model`),
+    /// whatever its source was registered as.
+    public func downloadURI(name: String, version: String) async throws -> String {
+        struct Answer: Decodable { var artifactUri: String }
+        return try await call(
+            .GET, "/model-versions/get-download-uri", query: [("name", name), ("version", version)], retry: .whileTransient,
+            as: Answer.self
+        )
+        .artifactUri
+    }
+}

@@ -177,3 +177,49 @@ extension MLflowClient {
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }
+
+extension MLflowClient {
+    /// Records that the run logged a model (MLflow's `runs/log-model`: the run's
+    /// `mlflow.log-model.history` tag, which the runs table shows). `modelJSON` is the MLmodel as
+    /// JSON with at least `artifact_path`, `flavors`, `utc_time_created` and `run_id`.
+    public func logModel(runId: String, modelJSON: String) async throws {
+        struct Body: Encodable {
+            var runId: String
+            var modelJson: String
+        }
+        struct Answer: Decodable {}
+        // Not retried: a repeat after a lost answer would list the model twice.
+        let _: Answer = try await call(.POST, "/runs/log-model", body: Body(runId: runId, modelJson: modelJSON), retry: .never)
+    }
+}
+
+extension MLflowClient {
+    /// Records the datasets a run used (MLflow's `runs/log-inputs`). Logging the same dataset
+    /// again is harmless: MLflow keys datasets by name and digest.
+    public func logInputs(runId: String, datasets: [DatasetInput]) async throws {
+        struct Dataset: Encodable {
+            var name: String
+            var digest: String
+            var sourceType: String
+            var source: String
+            var schema: String?
+            var profile: String?
+        }
+        struct Input: Encodable {
+            var tags: [RunTag]
+            var dataset: Dataset
+        }
+        struct Body: Encodable {
+            var runId: String
+            var datasets: [Input]
+        }
+        struct Answer: Decodable {}
+        let inputs = datasets.map {
+            Input(
+                tags: [RunTag(key: "mlflow.data.context", value: $0.context)],
+                dataset: Dataset(
+                    name: $0.name, digest: $0.digest, sourceType: $0.sourceType, source: $0.source, schema: $0.schema, profile: $0.profile))
+        }
+        let _: Answer = try await call(.POST, "/runs/log-inputs", body: Body(runId: runId, datasets: inputs), retry: .whileTransient)
+    }
+}

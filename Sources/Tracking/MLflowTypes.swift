@@ -116,3 +116,33 @@ extension KeyedDecodingContainer {
         try decodeIfPresent(type, forKey: key) ?? FlexibleInt64(wrappedValue: nil)
     }
 }
+
+/// A dataset a run used (MLflow's `DatasetInput`): the UI lists it under the run's datasets with
+/// its digest, source and schema. `context` is `training`, `validation`, ...
+public struct DatasetInput: Sendable, Equatable {
+    public var name: String
+    /// At most 36 characters (MLflow's limit).
+    public var digest: String
+    /// `local`, `http`, `s3`, ...
+    public var sourceType: String
+    /// JSON, e.g. `{"uri": "/data/churn.csv"}`.
+    public var source: String
+    /// JSON, e.g. `{"mlflow_colspec": [{"type": "double", "name": "age"}]}`.
+    public var schema: String?
+    /// JSON, e.g. `{"num_rows": 569}`.
+    public var profile: String?
+    public var context: String
+
+    public init(
+        name: String, digest: String, sourceType: String, source: String, schema: String? = nil, profile: String? = nil,
+        context: String
+    ) {
+        self.name = name
+        self.digest = String(digest.prefix(36))
+        self.sourceType = sourceType
+        self.source = source
+        self.schema = schema
+        self.profile = profile
+        self.context = context
+    }
+}

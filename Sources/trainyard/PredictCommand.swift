@@ -2,8 +2,9 @@ import ArgumentParser
 import DataIO
 import Foundation
 import Learn
+import Tracking
 
-struct PredictCommand: ParsableCommand {
+struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Score a CSV file with a trained model, streaming, and write the predictions as CSV.",
@@ -14,7 +15,10 @@ struct PredictCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "A model directory written by trainyard train, or its model.json.")
+    @Option(
+        help: ArgumentHelp(
+            "The model: a directory written by trainyard train (or its model.json), or in MLflow models:/NAME@ALIAS, models:/NAME/VERSION, runs:/RUN_ID/model or mlflow-artifacts:/...",
+            valueName: "uri"))
     var model: String
 
     @Option(help: "Data to score (CSV with a header holding the model's feature columns).")
@@ -35,14 +39,18 @@ struct PredictCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Rows are read in chunks of about this many MiB.", visibility: .hidden))
     var chunkMib: Int = 8
 
+    @OptionGroup(title: "MLflow (for models:/, runs:/ and mlflow-artifacts:/ models)")
+    var server: MLflowServerOptions
+
     func validate() throws {
         guard delimiter.utf8.count == 1 else { throw ValidationError("--delimiter must be one character, got \"\(delimiter)\"") }
         guard chunkMib >= 1 else { throw ValidationError("--chunk-mib must be 1 or more") }
     }
 
-    func run() throws {
+    func run() async throws {
+        let fetched = try await ModelFetcher(server: server).fetch(model)
         do {
-            try predict()
+            try predict(fetched.model, source: fetched.description)
         } catch let error as ModelError {
             throw CLIFailure(error.message)
         } catch let error as DataError {
@@ -50,14 +58,9 @@ struct PredictCommand: ParsableCommand {
         }
     }
 
-    private func predict() throws {
+    private func predict(_ trained: TrainyardModel, source: String) throws {
         let clock = ContinuousClock()
         let start = clock.now
-        var isDirectory: ObjCBool = false
-        let modelPath =
-            FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory) && isDirectory.boolValue
-            ? (model as NSString).appendingPathComponent("model.json") : model
-        let trained = try TrainyardModel.load(path: modelPath)
         let keep = keepColumns?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
         let byte = delimiter.utf8.first!
         var options = trained.csvOptions(CSVOptions(delimiter: byte))
@@ -98,7 +101,7 @@ struct PredictCommand: ParsableCommand {
         let elapsed = seconds(clock.now - start)
         FileHandle.standardError.write(
             Data(
-                "predicted \(rows) rows in \(String(format: "%.2f", elapsed)) s (\(Int(Double(rows) / max(elapsed, 1e-9))) rows/s) -> \(output)\n"
+                "predicted \(rows) rows in \(String(format: "%.2f", elapsed)) s (\(Int(Double(rows) / max(elapsed, 1e-9))) rows/s) with \(source) -> \(output)\n"
                     .utf8))
     }
 

@@ -3,7 +3,7 @@ import Learn
 
 /// The short table `trainyard train` prints when it is done.
 enum SummaryTable {
-    static func render(_ outcome: TrainingOutcome, files: [String], directory: String) -> String {
+    static func render(_ outcome: TrainingOutcome, files: WrittenFiles, directory: String) -> String {
         let model = outcome.model
         var lines: [String] = []
         var header = "\(model.model.type.rawValue) \(model.task.rawValue) of \"\(model.target.name)\""
@@ -34,7 +34,12 @@ enum SummaryTable {
                     + top.map { "\($0.feature) \(String(format: "%.0f%%", 100 * $0.totalGain / total))" }.joined(separator: ", "))
         }
         lines.append("")
-        lines.append("wrote \(files.joined(separator: ", ")) to \(directory)")
+        let modelFiles = files.model.filter { !$0.contains("/") && !$0.hasSuffix(".yaml") && $0 != "requirements.txt" }
+        let plots = files.report.filter { $0.hasPrefix("plots/") }.count
+        let report = files.report.filter { !$0.hasPrefix("plots/") } + (plots > 0 ? ["plots/ (\(plots) SVG)"] : [])
+        lines.append(
+            "wrote an MLflow model (\(modelFiles.joined(separator: ", ")), python_function loader in code/) and \(report.joined(separator: ", ")) to \(directory)"
+        )
         return lines.joined(separator: "\n")
     }
 

@@ -10,8 +10,13 @@ struct TrainCommand: AsyncParsableCommand {
         abstract: "Train a model on a CSV file and write it with its metrics.",
         discussion: """
             Writes to --output: model.json (Trainyard's model: schema, encoding, model), metrics.json
-            (train and validation metrics, confusion matrix, feature importance, timings), and for gbdt
-            model.xgb.json (loads in xgboost.Booster) and curves.csv (the metric after every round).
+            (train and validation metrics, confusion matrix, feature importance, timings), plots/ (SVG),
+            and for gbdt model.xgb.json (loads in xgboost.Booster) and curves.csv (the metric after
+            every round). The directory is an MLflow model (MLmodel, a pure-numpy python_function
+            loader in code/): mlflow.pyfunc.load_model loads it.
+
+            With --tracking-uri (or $MLFLOW_TRACKING_URI) the run is recorded in MLflow, and with
+            --register NAME the model becomes a new version of NAME.
 
             Parameters (--param name=value, repeatable):
             \(parameterHelp)
@@ -96,28 +101,48 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let configuration = try tracking.configuration(environment)
+        let configuration = try tracking.server.configuration(environment)
+        if configuration == nil, let register = tracking.register {
+            throw CLIFailure("--register \(register) needs an MLflow server: give --tracking-uri or set MLFLOW_TRACKING_URI")
+        }
         let outcome: TrainingOutcome
+        let files: WrittenFiles
         do {
-            outcome = try train()
+            (outcome, files) = try train()
         } catch let error as ModelError {
             throw CLIFailure(error.message)
         } catch let error as DataError {
             throw CLIFailure(error.description)
         }
         guard let configuration else { return }
+        let client = MLflowClient(configuration)
         let recorder = TrainingRecorder(
-            client: MLflowClient(configuration), experiment: tracking.experiment ?? environment["MLFLOW_EXPERIMENT_NAME"] ?? "Default",
-            runId: tracking.runId ?? environment["MLFLOW_RUN_ID"], runName: tracking.runName)
+            client: client, experiment: tracking.experiment ?? nonEmpty(environment["MLFLOW_EXPERIMENT_NAME"]) ?? "Default",
+            runId: tracking.runId ?? nonEmpty(environment["MLFLOW_RUN_ID"]), runName: tracking.runName, register: tracking.register)
+        let result: Result<TrainingRecorder.Recorded, any Error>
         do {
-            let run = try await recorder.record(outcome, outputDirectory: output, data: data, seed: seed)
-            FileHandle.standardError.write(Data("recorded MLflow run \(run) in \(configuration.trackingURI)\n".utf8))
-        } catch let error as MLflowError {
-            throw CLIFailure("MLflow: \(error.message)")
+            let digest = try FileDigest.sha256(path: data)
+            let source = TrainingRecorder.Source(
+                data: data, dataSHA256: digest, validationData: validationData,
+                validationSHA256: try validationData.map { try FileDigest.sha256(path: $0) }, seed: seed)
+            result = .success(try await recorder.record(outcome, files: files, outputDirectory: output, source: source))
+        } catch {
+            result = .failure(error)
+        }
+        try? await client.shutdown()
+        switch result {
+        case .success(let recorded):
+            var message = "recorded MLflow run \(recorded.runId) in \(configuration.trackingURI) (experiment \(recorded.experimentId))"
+            if let version = recorded.modelVersion { message += "; registered \(version.name) version \(version.version)" }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+        case .failure(let error as MLflowError):
+            throw CLIFailure("MLflow: \(error.message) (the model and metrics are in \(output))")
+        case .failure(let error):
+            throw error
         }
     }
 
-    private func train() throws -> TrainingOutcome {
+    private func train() throws -> (TrainingOutcome, WrittenFiles) {
         let clock = ContinuousClock()
         let start = clock.now
         let list: (String?) -> [String] = { $0?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
@@ -153,7 +178,7 @@ struct TrainCommand: AsyncParsableCommand {
             outcome, to: output, data: data, validationData: validationData, seed: seed, readSeconds: readSeconds,
             totalSeconds: seconds(clock.now - start))
         print(SummaryTable.render(outcome, files: files, directory: output))
-        return outcome
+        return (outcome, files)
     }
 }
 
@@ -173,6 +198,12 @@ struct CLIFailure: Error, CustomStringConvertible {
 
 extension LearningTask: ExpressibleByArgument {}
 extension ModelType: ExpressibleByArgument {}
+
+/// An environment variable's value, nil when unset or empty (as MLflow treats them).
+func nonEmpty(_ value: String?) -> String? {
+    guard let value, !value.isEmpty else { return nil }
+    return value
+}
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18

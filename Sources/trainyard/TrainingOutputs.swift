@@ -1,37 +1,58 @@
 import Foundation
 import Learn
 
-/// Writes what `trainyard train` produces into the output directory.
+/// What `trainyard train` wrote, relative to the output directory.
+struct WrittenFiles {
+    /// The MLflow model directory's files (logged as the run's `model` artifact).
+    var model: [String] = []
+    /// Metrics, curves and plots (logged at the run's artifact root).
+    var report: [String] = []
+    var all: [String] { model + report }
+}
+
+/// Writes what `trainyard train` produces into the output directory, which is an MLflow model
+/// directory (MLmodel, model.json, model.xgb.json for GBDT, the pyfunc loader in code/) with the
+/// report next to it (metrics.json, curves.csv, plots/*.svg).
 enum TrainingOutputs {
     /// Writes the files and returns their names. The model files are canonical (byte-identical for
-    /// the same data, parameters and seed); metrics.json also holds timings, which vary.
+    /// the same data, parameters and seed); metrics.json also holds timings, and MLmodel a creation
+    /// time and id, which vary.
     static func write(
         _ outcome: TrainingOutcome, to directory: String, data: String, validationData: String?, seed: UInt64,
         readSeconds: Double, totalSeconds: Double
-    ) throws -> [String] {
+    ) throws -> WrittenFiles {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw CLIFailure("--output \(directory): cannot create the directory: \((error as NSError).localizedDescription)")
         }
-        var files: [String] = []
-        func save(_ name: String, _ bytes: Data) throws {
-            let path = (directory as NSString).appendingPathComponent(name)
+        var files = WrittenFiles()
+        func save(_ name: String, _ bytes: Data, model: Bool = false) throws {
+            let url = URL(fileURLWithPath: directory).appendingPathComponent(name)
             do {
-                try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try bytes.write(to: url, options: .atomic)
             } catch {
-                throw CLIFailure("--output: cannot write \(path): \((error as NSError).localizedDescription)")
+                throw CLIFailure("--output: cannot write \(url.path): \((error as NSError).localizedDescription)")
             }
-            files.append(name)
+            if model { files.model.append(name) } else { files.report.append(name) }
         }
-        try save("model.json", try outcome.model.jsonData())
+        try save(MLflowModelFiles.modelFileName, try outcome.model.jsonData(), model: true)
+        var hasExport = false
         if case .gbdt(let gbdt) = outcome.model.model {
             do {
-                try save("model.xgb.json", Data(try gbdt.xgboostJSON()))
+                try save(MLflowModelFiles.xgboostFileName, Data(try gbdt.xgboostJSON()), model: true)
+                hasExport = true
             } catch let error as ModelError {
                 FileHandle.standardError.write(Data("warning: no XGBoost export: \(error.message)\n".utf8))
             }
         }
+        // A stale export from an earlier run into the same directory must not stay beside a new model.
+        if !hasExport {
+            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(MLflowModelFiles.xgboostFileName))
+        }
+        let mlflow = MLflowModelFiles(model: outcome.model, hasXGBoostExport: hasExport)
+        for file in mlflow.files { try save(file.path, Data(file.contents.utf8), model: true) }
         if let history = outcome.history {
             var csv = "round,train_\(history.metric.rawValue)"
             if !history.validation.isEmpty { csv += ",validation_\(history.metric.rawValue)" }
@@ -43,6 +64,7 @@ enum TrainingOutputs {
             }
             try save("curves.csv", Data(csv.utf8))
         }
+        for plot in TrainingPlots.render(outcome) { try save("plots/" + plot.name, Data(plot.svg.utf8)) }
         try save(
             "metrics.json",
             try metricsJSON(

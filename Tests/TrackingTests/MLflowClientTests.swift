@@ -317,9 +317,32 @@ extension MLflowClientTests {
             #expect(run.tags["trainyard.rows.train"] == "455")
             let curve = try await client.metricHistory(runId: run.info.runId, key: "validation-logloss")
             #expect(curve.compactMap(\.step) == (1...20).map(Int64.init))
-            let root = try MLflowClient.proxyPath(artifactURI: try #require(run.info.artifactUri), "model")
-            let files = Set(try await client.listArtifacts(root).map { ($0.path as NSString).lastPathComponent })
-            #expect(files.isSuperset(of: ["model.json", "model.xgb.json", "metrics.json", "curves.csv"]), "\(files)")
+            #expect(run.tags["trainyard.version"]?.isEmpty == false)
+            #expect(run.tags["trainyard.data"]?.hasSuffix("data/breast_cancer.csv") == true)
+            let digest = try await CommandRunner.run("/usr/bin/sha256sum", [repositoryRoot + "/data/breast_cancer.csv"])
+            #expect(run.tags["trainyard.data.sha256"] == digest.stdout.split(separator: " ").first.map(String.init))
+            let artifactURI = try #require(run.info.artifactUri)
+            func names(_ path: String) async throws -> Set<String> {
+                Set(
+                    try await client.listArtifacts(try MLflowClient.proxyPath(artifactURI: artifactURI, path)).map {
+                        ($0.path as NSString).lastPathComponent
+                    })
+            }
+            let model = try await names("model")
+            #expect(
+                model.isSuperset(of: ["MLmodel", "model.json", "model.xgb.json", "code", "requirements.txt", "python_env.yaml"]), "\(model)"
+            )
+            #expect(try await names("model/code") == ["trainyard_pyfunc.py"])
+            #expect(try await names("").isSuperset(of: ["model", "metrics.json", "curves.csv", "plots"]))
+            #expect(
+                try await names("plots") == ["confusion_matrix.svg", "roc_curve.svg", "feature_importance.svg", "learning_curves.svg"])
+            let mlmodel = FileManager.default.temporaryDirectory.appendingPathComponent("MLmodel-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: mlmodel) }
+            try await client.downloadArtifact(try MLflowClient.proxyPath(artifactURI: artifactURI, "model/MLmodel"), to: mlmodel)
+            let text = try String(contentsOfFile: mlmodel, encoding: .utf8)
+            #expect(text.contains("run_id: '\(run.info.runId)'") && text.contains("loader_module: 'trainyard_pyfunc'"), "\(text)")
+            // The runs table's model column reads this tag.
+            #expect(run.tags["mlflow.log-model.history"]?.contains("\"run_id\": \"\(run.info.runId)\"") == true)
         }
     }
 }

@@ -112,13 +112,15 @@ public enum Trainer {
             target: TargetSpec(name: options.target, task: task, classes: classes), features: features, encoding: encoding,
             parameters: options.parameters, model: fitted)
         let trainMetrics = try evaluate(model, x, y, threads: options.threads)
-        let validationMetrics = try evaluate(model, validationX, validationY, threads: options.threads)
+        let validationPredictions = model.predict(validationX, threads: options.threads)
+        let validationMetrics = try evaluate(model, validationPredictions, validationY)
         let evaluateSeconds = seconds(clock.now - evaluateStart)
 
         return TrainingOutcome(
             model: model, trainMetrics: trainMetrics, validationMetrics: validationMetrics, history: history,
             importance: importance(fitted, x), trainRows: x.rowCount, validationRows: validationX.rowCount,
-            fitSeconds: fitSeconds, prepareSeconds: prepareSeconds, evaluateSeconds: evaluateSeconds)
+            fitSeconds: fitSeconds, prepareSeconds: prepareSeconds, evaluateSeconds: evaluateSeconds,
+            validationTargets: validationY, validationPredictions: validationPredictions)
     }
 
     /// The kinds `train`'s columns were read as, to force on validation data so both parse alike.
@@ -128,7 +130,11 @@ public enum Trainer {
 
     /// The metric report of `model` on encoded rows `x` with labels (class indices) or targets `y`.
     public static func evaluate(_ model: TrainyardModel, _ x: FeatureMatrix, _ y: [Double], threads: Int = 0) throws -> MetricReport {
-        let predictions = model.predict(x, threads: threads)
+        try evaluate(model, model.predict(x, threads: threads), y)
+    }
+
+    /// The metric report of `predictions` against labels (class indices) or targets `y`.
+    public static func evaluate(_ model: TrainyardModel, _ predictions: Predictions, _ y: [Double]) throws -> MetricReport {
         if model.task == .regression {
             return try MetricReport.regression(targets: y, predicted: predictions.values)
         }

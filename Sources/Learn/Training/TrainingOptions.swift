@@ -53,6 +53,10 @@ public struct TrainingOutcome: Sendable {
     public let prepareSeconds: Double
     /// Seconds spent predicting and scoring the training and validation rows.
     public let evaluateSeconds: Double
+    /// The validation rows' labels (class indices) or targets, for plots.
+    public let validationTargets: [Double]
+    /// The model's predictions on the validation rows, in row order.
+    public let validationPredictions: Predictions
 }
 
 /// Reported while training, for progress bars and logs.

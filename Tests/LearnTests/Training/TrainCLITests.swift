@@ -34,9 +34,15 @@ struct TrainCLITests {
         ]
         let first = try await CommandRunner.run(try trainyard(), arguments + ["--output", scratch.file("a")], timeout: .seconds(120))
         try #require(first.succeeded, "\(first)")
-        for name in ["model.json", "model.xgb.json", "metrics.json", "curves.csv"] {
+        let written = [
+            "model.json", "model.xgb.json", "metrics.json", "curves.csv", "MLmodel", "code/trainyard_pyfunc.py", "requirements.txt",
+            "python_env.yaml", "conda.yaml", "plots/confusion_matrix.svg", "plots/roc_curve.svg", "plots/feature_importance.svg",
+            "plots/learning_curves.svg",
+        ]
+        for name in written {
             #expect(FileManager.default.fileExists(atPath: scratch.file("a/" + name)), "\(name) missing")
         }
+        #expect(try String(contentsOfFile: scratch.file("a/code/trainyard_pyfunc.py"), encoding: .utf8) == PyfuncModule.source)
         // Plain progress lines on stderr (not a terminal); the summary table on stdout.
         #expect(first.stderr.contains("round 60/60: train logloss"))
         #expect(first.stderr.contains("validation logloss"))
@@ -123,11 +129,16 @@ struct TrainCLITests {
             (["--target", "diagnosis", "--param", "maxDepth"], "expected name=value"),
             (["--target", "diagnosis", "--model", "svm"], "svm"),
             (["--target", "diagnosis", "--model", "linear"], "model linear is a regression model"),
+            (["--target", "diagnosis", "--register", "cancer"], "--register cancer needs an MLflow server: give --tracking-uri"),
+            (["--target", "diagnosis", "--register", "team/cancer"], "a registered model name cannot contain '/' or ':'"),
+            (["--target", "diagnosis", "--experiment", "e", "--run-id", "r"], "--experiment and --run-id exclude each other"),
+            (["--target", "diagnosis", "--tracking-retry-seconds=-1"], "--tracking-retry-seconds must be 0 or more"),
         ])
     func trainMistakes(extra: [String], fragment: String) async throws {
         let scratch = try Scratch()
         let result = try await CommandRunner.run(
-            try trainyard(), ["train", "--data", breastCancerCSV, "--output", scratch.file("out")] + extra, timeout: .seconds(60))
+            try trainyard(), ["train", "--data", breastCancerCSV, "--output", scratch.file("out")] + extra,
+            environment: ["MLFLOW_TRACKING_URI": ""], timeout: .seconds(60))
         #expect(!result.succeeded)
         #expect(result.stderr.contains(fragment), "\(result)")
     }
