@@ -94,20 +94,28 @@ struct TrainingRecorder {
         return recorded
     }
 
-    /// Registers the logged model as the next version of `name`. If the version does not become
-    /// READY, whatever this run registered under `name` is deleted again: nothing stays half-registered.
+    /// Registers the logged model as the next version of `name`. If the command cannot report a
+    /// READY version (it failed to become READY, or the answer to the create call was lost), the
+    /// version this call made is deleted again, found by a one-off registration tag: the command
+    /// fails and nothing stays registered, so running it again cannot make a second version.
     private func registerModel(name: String, source: String, runId: String, outcome: TrainingOutcome) async throws -> ModelVersion {
         try await client.ensureRegisteredModel(named: name)
-        var tags = ["trainyard.model": outcome.model.model.type.rawValue, "trainyard.version": TrainyardVersion.current]
+        let registration = UUID().uuidString.lowercased()
+        var tags = [
+            "trainyard.model": outcome.model.model.type.rawValue, "trainyard.version": TrainyardVersion.current,
+            "trainyard.registration": registration,
+        ]
         for (metric, value) in outcome.validationMetrics.metrics where value.isFinite {
             tags["trainyard.validation.\(metric)"] = "\(value)"
         }
         do {
             return try await client.createModelVersion(name: name, source: source, runId: runId, tags: tags)
         } catch {
-            // The create call may have succeeded even when its answer was lost or the version failed.
             if let versions = try? await client.modelVersions(name: name) {
-                for version in versions where version.runId == runId && version.status != "READY" {
+                for version in versions where version.runId == runId {
+                    guard version.tags?.contains(where: { $0.key == "trainyard.registration" && $0.value == registration }) == true else {
+                        continue
+                    }
                     try? await client.deleteModelVersion(name: name, version: version.version)
                 }
             }

@@ -292,3 +292,29 @@ private func withScratch(_ prefix: String, _ body: (MLflowServer, MLflowClient, 
     try await client.shutdown()
     try? FileManager.default.removeItem(atPath: directory)
 }
+
+extension MLflowClientTests {
+    @Test("--register whose create answer is lost fails and leaves no version behind (the run stays FINISHED)")
+    func lostRegistrationAnswer() async throws {
+        try await withScratch("lost-answer") { server, client, directory in
+            let proxy = try await FaultInjectingProxy.start(
+                upstream: server.url, dropAnswerTo: ["/api/2.0/mlflow/model-versions/create"])
+            let name = "lost-\(UUID().uuidString.prefix(6))"
+            let experiment = "lost-\(UUID().uuidString.prefix(6))"
+            let result = try await trainyard([
+                "train", "--data", repositoryRoot + "/data/breast_cancer.csv", "--target", "diagnosis", "--output", directory + "/out",
+                "--progress", "none", "--param", "numTrees=5", "--tracking-uri", proxy.url, "--experiment", experiment,
+                "--register", name, "--tracking-retry-seconds", "5",
+            ])
+            try await proxy.shutdown()
+            #expect(!result.succeeded)
+            #expect(proxy.droppedRequests == ["/api/2.0/mlflow/model-versions/create"])
+            #expect(result.stderr.contains("MLflow: ") && result.stderr.contains(proxy.url), "\(result)")
+            // MLflow did create the version; the trainer found it by its registration tag and deleted it.
+            #expect(try await client.modelVersions(name: name).isEmpty)
+            let experimentId = try #require(try await client.experiment(named: experiment)).experimentId
+            let runs = try await client.searchRuns(experimentIds: [experimentId])
+            #expect(runs.map(\.info.status) == [.finished])
+        }
+    }
+}
