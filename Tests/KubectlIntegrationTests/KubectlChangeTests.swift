@@ -98,7 +98,8 @@ struct KubectlChangeTests {
         let result = try await wait.wait(timeout: .seconds(30))
         #expect(result.succeeded, "\(result)")
         #expect(result.stdout.contains("condition met"))
-        #expect(ContinuousClock.now - written < .seconds(5), "kubectl wait took too long after the status write")
+        // Well inside the 30 s timeout (a loaded 2-core machine can take seconds to schedule kubectl).
+        #expect(ContinuousClock.now - written < .seconds(20), "kubectl wait took too long after the status write")
     }
 
     @Test func finalizerKeepsAnObjectTerminatingUntilRemoved() async throws {
