@@ -76,10 +76,22 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(
+            name: "DevRuntime",
+            dependencies: [
+                "KubeAPI",
+                "KubeClient",
+                "ControllerRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "trainyard",
             dependencies: [
                 "DevCluster",
+                "DevRuntime",
                 "DataIO",
                 "Learn",
                 "Tracking",
@@ -87,6 +99,7 @@ let package = Package(
                 "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -133,6 +146,14 @@ let package = Package(
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrainyardTesting"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "DataIO", "KubeAPI", "TrainyardTesting"]),
         .testTarget(name: "KubectlIntegrationTests", dependencies: ["DevCluster", "TrainyardTesting"]),
+        .testTarget(
+            name: "DevRuntimeTests",
+            dependencies: [
+                "DevRuntime", "DevCluster", "KubeAPI", "KubeClient", "TrainyardTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

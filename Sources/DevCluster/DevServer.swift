@@ -26,6 +26,10 @@ public struct DevServerConfiguration: Sendable {
     public var bookmarkInterval: Duration = .seconds(5)
     /// Largest accepted request body (the real API server's limit is 3 MiB).
     public var maxRequestBodyBytes = 3 * 1024 * 1024
+    /// Where a pod runtime writes container logs, laid out as the kubelet's /var/log/pods
+    /// (`<namespace>_<pod>_<uid>/<container>/<restartCount>.log`); `pods/log` reads them. Nil: no
+    /// runtime, and log requests say so.
+    public var podLogsDirectory: String?
 
     public init() {}
 }
@@ -133,7 +137,7 @@ struct HTTPAdapter: HTTPResponder {
         self.server = server
         handler = APIHandler(
             store: server.store, serverAddress: { "\(server.configuration.host):\(server.port ?? server.configuration.port)" },
-            bookmarkInterval: server.configuration.bookmarkInterval)
+            bookmarkInterval: server.configuration.bookmarkInterval, podLogsDirectory: server.configuration.podLogsDirectory)
     }
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
@@ -161,7 +165,16 @@ struct HTTPAdapter: HTTPResponder {
             accept: request.headers[.accept] ?? "application/json",
             contentType: request.headers[.contentType] ?? "application/json",
             userAgent: request.headers[.userAgent] ?? "", body: bytes)
-        switch handler.handle(apiRequest) {
+        let response: APIResponse
+        switch handler.respond(apiRequest) {
+        case .response(let r):
+            response = r
+        case .podLog(let stream):
+            var headers: HTTPFields = [.contentType: "text/plain"]
+            Self.addWarnings(stream.warnings, to: &headers)
+            return Response(status: .ok, headers: headers, body: stream.body(request: request))
+        }
+        switch response {
         case .json(let status, let body, let warnings):
             return Self.json(status, body, warnings: warnings)
         case .text(let status, let body):
@@ -173,12 +186,17 @@ struct HTTPAdapter: HTTPResponder {
         }
     }
 
-    static func json(_ status: Int, _ body: JSONValue, warnings: [String]) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
+    /// `Warning: 299 - "..."` headers, which kubectl prints as `Warning: ...`.
+    static func addWarnings(_ warnings: [String], to headers: inout HTTPFields) {
         for w in warnings {
             headers.append(
                 HTTPField(name: HTTPField.Name("Warning")!, value: "299 - \"\(w.replacingOccurrences(of: "\"", with: "\\\""))\""))
         }
+    }
+
+    static func json(_ status: Int, _ body: JSONValue, warnings: [String]) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        addWarnings(warnings, to: &headers)
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.serialized())))
     }
 }

@@ -13,10 +13,11 @@ public final class DevClusterHarness: Sendable {
     private let task: Task<Void, any Error>
 
     /// Starts a server. With `stateDirectory`, objects persist there (to test restarts).
-    /// `port` 0 picks a free one; a restart test passes the previous server's port.
+    /// `port` 0 picks a free one; a restart test passes the previous server's port. With
+    /// `podLogsDirectory`, `pods/log` serves the container logs found there.
     public static func start(
         stateDirectory: String? = nil, watchHistory: Int = 10_000, port requestedPort: Int = 0,
-        bookmarkInterval: Duration? = nil
+        bookmarkInterval: Duration? = nil, podLogsDirectory: String? = nil
     ) async throws -> DevClusterHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-test-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -26,6 +27,7 @@ public final class DevClusterHarness: Sendable {
         config.stateDirectory = stateDirectory
         config.kubeconfigPath = directory + "/kubeconfig"
         config.watchHistoryLimit = watchHistory
+        config.podLogsDirectory = podLogsDirectory
         var logger = Logger(label: "trainyard.dev.test")
         // Cancelling the server at the end of a test logs an error from the HTTP server; that is expected.
         logger.logLevel = .critical

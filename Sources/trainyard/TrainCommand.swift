@@ -100,6 +100,18 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        do {
+            try await trainAndRecord()
+        } catch let failure as CLIFailure {
+            TerminationMessage.write(TerminationMessage.json(["error": failure.description]))
+            throw failure
+        } catch let error as ValidationError {
+            TerminationMessage.write(TerminationMessage.json(["error": error.message]))
+            throw error
+        }
+    }
+
+    private func trainAndRecord() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try tracking.server.configuration(environment)
         if configuration == nil, let register = tracking.register {
@@ -114,7 +126,15 @@ struct TrainCommand: AsyncParsableCommand {
         } catch let error as DataError {
             throw CLIFailure(error.description)
         }
-        guard let configuration else { return }
+        var summary: [String: Any] = [
+            "model": outcome.model.model.type.rawValue, "task": outcome.model.task.rawValue, "target": outcome.model.target.name,
+            "rows": ["train": outcome.trainRows, "validation": outcome.validationRows],
+            "validation": outcome.validationMetrics.metrics.filter { $0.value.isFinite },
+        ]
+        guard let configuration else {
+            TerminationMessage.write(TerminationMessage.json(summary))
+            return
+        }
         let client = MLflowClient(configuration)
         let recorder = TrainingRecorder(
             client: client, experiment: tracking.experiment ?? nonEmpty(environment["MLFLOW_EXPERIMENT_NAME"]) ?? "Default",
@@ -132,6 +152,9 @@ struct TrainCommand: AsyncParsableCommand {
         try? await client.shutdown()
         switch result {
         case .success(let recorded):
+            summary["runId"] = recorded.runId
+            if let version = recorded.modelVersion { summary["modelVersion"] = version.version }
+            TerminationMessage.write(TerminationMessage.json(summary))
             var message = "recorded MLflow run \(recorded.runId) in \(configuration.trackingURI) (experiment \(recorded.experimentId))"
             if let version = recorded.modelVersion { message += "; registered \(version.name) version \(version.version)" }
             FileHandle.standardError.write(Data((message + "\n").utf8))

@@ -7,6 +7,6 @@ struct Trainyard: AsyncParsableCommand {
         commandName: "trainyard",
         abstract: "Run the machine-learning lifecycle as Kubernetes resources.",
         version: TrainyardVersion.current,
-        subcommands: [DevCommand.self, ControllerCommand.self, TrainCommand.self, PredictCommand.self, ServeCommand.self]
+        subcommands: [DevCommand.self, ControllerCommand.self, TrainCommand.self, PredictCommand.self, ServeCommand.self, IdleCommand.self]
     )
 }

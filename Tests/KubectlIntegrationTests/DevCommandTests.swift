@@ -6,7 +6,7 @@ import TrainyardTesting
 @Suite(.enabled(if: ExternalTool.shouldRun("kubectl"), "kubectl not installed: run scripts/bootstrap (required under CI=true)"))
 struct DevCommandTests {
     func startDev(_ binary: String, state: String) async throws -> (RunningCommand, String) {
-        let dev = try CommandRunner.start(binary, ["dev", "--port", "0", "--state-dir", state])
+        let dev = try CommandRunner.start(binary, ["dev", "--port", "0", "--state-dir", state, "--no-mlflow"])
         try await dev.waitForOutput { $0.contains("export KUBECONFIG=") }
         return (dev, state + "/kubeconfig")
     }

@@ -190,7 +190,7 @@ final class DevProcess {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["dev", "--port", "0", "--state-dir", directory, "--log-level", "error"]
+        process.arguments = ["dev", "--port", "0", "--state-dir", directory, "--log-level", "error", "--no-mlflow", "--no-runtime"]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(30)

@@ -12,7 +12,14 @@ enum BuiltinResources {
             group: "", version: "v1", resource: "pods", singular: "pod", kind: "Pod", namespaced: true,
             shortNames: ["po"], categories: ["all"], hasStatusSubresource: true, tracksGeneration: true,
             printerColumns: [
-                PrinterColumn(name: "Status", type: "string", description: "The pod's phase.", jsonPath: ".status.phase"),
+                PrinterColumn(name: "Ready", type: "string", description: "Ready containers of all containers.", jsonPath: ".status"),
+                PrinterColumn(
+                    name: "Status", type: "string",
+                    description: "The pod's state as kubectl words it: a container's waiting or terminated reason, else the phase.",
+                    jsonPath: ".status.phase"),
+                PrinterColumn(
+                    name: "Restarts", type: "string", description: "Container restarts, and how long ago the last was.", jsonPath: ".status"
+                ),
                 PrinterColumn(name: "IP", type: "string", priority: 1, jsonPath: ".status.podIP"),
                 PrinterColumn(name: "Node", type: "string", priority: 1, jsonPath: ".spec.nodeName"),
             ]

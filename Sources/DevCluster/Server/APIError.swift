@@ -65,6 +65,28 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         return APIError(code: 422, reason: "Invalid", message: "\(resource.qualifiedKind) \"\(name)\" is invalid: \(summary)", details: d)
     }
 
+    /// A 422 for an object that is not a stored resource (`PodLogOptions`, `Scale.autoscaling`,
+    /// `Binding`): `<qualifiedKind> "<name>" is invalid: <errors>`.
+    static func invalid(kind: String, group: String = "", name: String, errors: [FieldError]) -> APIError {
+        let summary = errors.count == 1 ? errors[0].message : "[" + errors.map(\.message).joined(separator: ", ") + "]"
+        var d: JSONValue = ["kind": .string(kind), "name": .string(name)]
+        if !group.isEmpty { d["group"] = .string(group) }
+        d["causes"] = .array(
+            errors.map { e in
+                ["reason": .string(e.type.reason), "message": .string(e.bodyMessage), "field": .string(e.field)]
+            })
+        let qualified = group.isEmpty ? kind : "\(kind).\(group)"
+        return APIError(code: 422, reason: "Invalid", message: "\(qualified) \"\(name)\" is invalid: \(summary)", details: d)
+    }
+
+    /// A 409 naming the resource and the reason, as `errors.NewConflict(resource, name, err)` words it.
+    static func conflict(_ qualifiedResource: String, kind: String, group: String, name: String, _ why: String) -> APIError {
+        var d: JSONValue = ["kind": .string(kind), "name": .string(name)]
+        if !group.isEmpty { d["group"] = .string(group) }
+        return APIError(
+            code: 409, reason: "Conflict", message: "Operation cannot be fulfilled on \(qualifiedResource) \"\(name)\": \(why)", details: d)
+    }
+
     static func badRequest(_ message: String) -> APIError {
         APIError(code: 400, reason: "BadRequest", message: message)
     }

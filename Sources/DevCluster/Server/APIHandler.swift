@@ -9,13 +9,38 @@ final class APIHandler: Sendable {
     /// host:port as clients reach the server (the port is known only once it is bound).
     let serverAddress: @Sendable () -> String
     let bookmarkInterval: Duration
+    /// Where a pod runtime writes container logs (see `PodLogFiles`); nil when none runs.
+    let podLogsDirectory: String?
 
-    init(store: ClusterStore, serverAddress: @escaping @Sendable () -> String, bookmarkInterval: Duration = .seconds(5)) {
+    init(
+        store: ClusterStore, serverAddress: @escaping @Sendable () -> String, bookmarkInterval: Duration = .seconds(5),
+        podLogsDirectory: String? = nil
+    ) {
         self.store = store
         self.serverAddress = serverAddress
         self.bookmarkInterval = bookmarkInterval
+        self.podLogsDirectory = podLogsDirectory
     }
 
+    /// What the HTTP layer sends: an answer of `handle`, or a pod log to stream.
+    enum Answer: Sendable {
+        case response(APIResponse)
+        case podLog(PodLogStream)
+    }
+
+    /// Answers a request as the HTTP layer needs it: pod logs as streams, the rest as `handle` does.
+    func respond(_ request: APIRequest) -> Answer {
+        if let target = Self.podLogTarget(RequestInfo.parse(path: request.path).target) {
+            switch podLog(request, namespace: target.namespace, name: target.name) {
+            case .failure(let error): return .response(.json(status: error.code, body: error.status, warnings: []))
+            case .stream(let stream): return .podLog(stream)
+            }
+        }
+        return .response(handle(request))
+    }
+
+    /// Answers one request. A pod log comes back as text of what its file holds now, without
+    /// following it: `respond` is what streams.
     func handle(_ request: APIRequest) -> APIResponse {
         do {
             return try route(request)
@@ -50,6 +75,8 @@ final class APIHandler: Sendable {
         case .openAPIGroupVersion(let path):
             guard let doc = OpenAPIDocuments.document(path, store.resources) else { throw .pathNotFound }
             return .json(status: 200, body: doc, warnings: [])
+        case .resource("", "v1", "bindings", let namespace?, nil, nil):
+            return try binding(request, namespace: namespace, podName: nil)
         case .resource(let group, let version, let name, let namespace, let objectName, let subresource):
             guard let r = store.read({ $0.resource(group: group, version: version, name: name) }) else { throw .pathNotFound }
             return try resourceRequest(
@@ -65,6 +92,23 @@ final class APIHandler: Sendable {
         _ request: APIRequest, _ r: ResourceInfo, namespace: String?, name: String?, subresource: String?, legacyWatch: Bool
     ) throws(APIError) -> APIResponse {
         if namespace != nil && !r.namespaced { throw .pathNotFound }
+        if let subresource, let name, let namespace, r.namespaced {
+            switch (r.storageKey, subresource) {
+            case ("/pods", "log"):
+                switch podLog(request, namespace: namespace, name: name) {
+                case .failure(let error): throw error
+                case .stream(let stream):
+                    return .text(status: 200, body: String(decoding: stream.readAvailable(), as: UTF8.self))
+                }
+            case ("/pods", "binding"):
+                guard request.method == "POST" else { throw .methodNotAllowed(request.method) }
+                return try binding(request, namespace: namespace, podName: name)
+            case (_, "scale") where ScaleSubresource.supports(r):
+                return try scale(request, r, namespace: namespace, name: name)
+            default:
+                break
+            }
+        }
         if let subresource {
             let namespaceFinalize = r.resource == "namespaces" && r.group.isEmpty && subresource == "finalize"
             guard (subresource == "status" && r.hasStatusSubresource) || namespaceFinalize else { throw .pathNotFound }
@@ -130,7 +174,7 @@ final class APIHandler: Sendable {
         }
     }
 
-    private func decodeBody(_ request: APIRequest) throws(APIError) -> JSONValue {
+    func decodeBody(_ request: APIRequest) throws(APIError) -> JSONValue {
         if request.body.isEmpty { throw .badRequest("the request body is empty: expected a JSON object") }
         let media = request.mediaType
         if media == "application/yaml" || media == "application/x-yaml" || media == "text/yaml" {
@@ -167,7 +211,7 @@ final class APIHandler: Sendable {
         }
     }
 
-    private func writeOptions(_ request: APIRequest) throws(APIError) -> WriteOptions {
+    func writeOptions(_ request: APIRequest) throws(APIError) -> WriteOptions {
         var options = WriteOptions(
             fieldManager: request.query["fieldManager"].flatMap { $0.isEmpty ? nil : $0 } ?? request.defaultFieldManager)
         if let dryRun = request.query["dryRun"] {

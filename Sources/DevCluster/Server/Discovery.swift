@@ -45,6 +45,10 @@ enum Discovery {
         let inGV = resources.filter { $0.group == group && $0.version == version }
         if inGV.isEmpty { return nil }
         var list: [JSONValue] = []
+        if group.isEmpty && version == "v1" {
+            // Create-only, like the real server's: schedulers (and the dev pod runtime) bind pods through it.
+            list.append(["name": "bindings", "singularName": "binding", "namespaced": true, "kind": "Binding", "verbs": ["create"]])
+        }
         for r in inGV {
             var entry: JSONValue = [
                 "name": .string(r.resource), "singularName": .string(r.singular), "namespaced": .bool(r.namespaced),
@@ -53,17 +57,36 @@ enum Discovery {
             if !r.shortNames.isEmpty { entry["shortNames"] = .array(r.shortNames.map { .string($0) }) }
             if !r.categories.isEmpty { entry["categories"] = .array(r.categories.map { .string($0) }) }
             list.append(entry)
-            if r.hasStatusSubresource {
-                list.append([
-                    "name": .string(r.resource + "/status"), "singularName": "", "namespaced": .bool(r.namespaced),
-                    "kind": .string(r.kind), "verbs": ["get", "patch", "update"],
-                ])
-            }
+            list += subresources(of: r)
         }
         return [
             "kind": "APIResourceList", "apiVersion": "v1",
             "groupVersion": .string(group.isEmpty ? version : "\(group)/\(version)"), "resources": .array(list),
         ]
+    }
+
+    /// A resource's subresources in name order, as the real server lists them. A Scale names its
+    /// group and version: kubectl's scale client finds the Scale kind to send from them.
+    static func subresources(of r: ResourceInfo) -> [JSONValue] {
+        func entry(_ name: String, kind: String, verbs: JSONValue) -> JSONValue {
+            [
+                "name": .string(r.resource + "/" + name), "singularName": "", "namespaced": .bool(r.namespaced),
+                "kind": .string(kind), "verbs": verbs,
+            ]
+        }
+        var entries: [(String, JSONValue)] = []
+        if r.hasStatusSubresource { entries.append(("status", entry("status", kind: r.kind, verbs: ["get", "patch", "update"]))) }
+        if r.storageKey == "/pods" {
+            entries.append(("binding", entry("binding", kind: "Binding", verbs: ["create"])))
+            entries.append(("log", entry("log", kind: "Pod", verbs: ["get"])))
+        }
+        if ScaleSubresource.supports(r) {
+            var scale = entry("scale", kind: "Scale", verbs: ["get", "patch", "update"])
+            scale["group"] = "autoscaling"
+            scale["version"] = "v1"
+            entries.append(("scale", scale))
+        }
+        return entries.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     static func version() -> JSONValue {

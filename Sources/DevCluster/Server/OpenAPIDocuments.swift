@@ -100,9 +100,46 @@ enum OpenAPIDocuments {
                 ],
             ]
         }
+        if path == "api/v1" { addBinding(&paths, &schemas) }
         return [
             "openapi": "3.0.0", "info": ["title": "Kubernetes", "version": "v1.37.0"],
             "paths": .object(paths), "components": ["schemas": .object(schemas)],
+        ]
+    }
+
+    /// Binding, which is only ever created: `kubectl create -f binding.yaml` looks for its POST
+    /// (and that the POST takes `fieldValidation`) before it sends one.
+    static func addBinding(_ paths: inout [String: JSONValue], _ schemas: inout [String: JSONValue]) {
+        let name = "io.k8s.api.core.v1.Binding"
+        let gvk: JSONValue = ["group": "", "version": "v1", "kind": "Binding"]
+        let ref: JSONValue = ["$ref": .string("#/components/schemas/\(name)")]
+        let post: JSONValue = [
+            "operationId": "createNamespacedBinding", "x-kubernetes-action": "post", "x-kubernetes-group-version-kind": gvk,
+            "parameters": .array(
+                ["dryRun", "fieldManager", "fieldValidation"].map {
+                    ["name": .string($0), "in": "query", "schema": ["type": "string", "uniqueItems": true]]
+                }),
+            "requestBody": ["content": ["application/json": ["schema": ref]], "required": true],
+            "responses": ["201": ["description": "Created", "content": ["application/json": ["schema": ref]]]],
+        ]
+        paths["/api/v1/namespaces/{namespace}/bindings"] = ["post": post]
+        paths["/api/v1/namespaces/{namespace}/pods/{name}/binding"] = ["post": post]
+        schemas[name] = [
+            "type": "object", "required": ["target"],
+            "description":
+                "Binding ties one object to another; for example, a pod is bound to a node by a scheduler.",
+            "properties": [
+                "apiVersion": apiVersionSchema, "kind": kindFieldSchema,
+                "metadata": ["allOf": [["$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"]]],
+                "target": [
+                    "type": "object", "description": "The target object that you want to bind to the standard object.",
+                    "properties": [
+                        "apiVersion": ["type": "string"], "kind": ["type": "string"], "name": ["type": "string"],
+                        "namespace": ["type": "string"], "uid": ["type": "string"],
+                    ],
+                ],
+            ],
+            "x-kubernetes-group-version-kind": [gvk],
         ]
     }
 

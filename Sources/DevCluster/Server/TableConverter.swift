@@ -72,10 +72,8 @@ struct TableConverter {
     }
 
     private func cell(_ column: PrinterColumn, _ value: JSONValue?, object: JSONValue) -> JSONValue {
-        if resource.resource == "pods", resource.group.isEmpty, column.name == "Status",
-            object[path: ["metadata", "deletionTimestamp"]] != nil
-        {
-            return "Terminating"
+        if resource.resource == "pods", resource.group.isEmpty, let text = podCell(column.name, object) {
+            return .string(text)
         }
         guard let value, !value.isNull else { return .null }
         switch column.type {
@@ -98,6 +96,55 @@ struct TableConverter {
             case .bool(let b): return .string(b ? "true" : "false")
             default: return .string(value.serialized())
             }
+        }
+    }
+
+    /// The READY, STATUS and RESTARTS cells of a pod, worded as kubectl's pod printer words them
+    /// (pkg/printers/internalversion printPod): a container's waiting or terminated reason wins
+    /// over the phase, and a pod being deleted is Terminating.
+    private func podCell(_ column: String, _ pod: JSONValue) -> String? {
+        let statuses = pod[path: ["status", "containerStatuses"]]?.arrayValue ?? []
+        let total = pod[path: ["spec", "containers"]]?.arrayValue?.count ?? statuses.count
+        switch column {
+        case "Ready":
+            let ready = statuses.filter { $0["ready"]?.boolValue == true && $0[path: ["state", "running"]] != nil }.count
+            return "\(ready)/\(total)"
+        case "Restarts":
+            var restarts: Int64 = 0
+            var last: Date?
+            for status in statuses {
+                restarts += status["restartCount"]?.intValue ?? 0
+                if let finished = status[path: ["lastState", "terminated", "finishedAt"]]?.stringValue.flatMap(Self.parseTime),
+                    last.map({ finished > $0 }) ?? true
+                {
+                    last = finished
+                }
+            }
+            guard restarts > 0, let last else { return "\(restarts)" }
+            return "\(restarts) (\(HumanDuration.format(seconds: Int(now.timeIntervalSince(last).rounded(.towardZero)))) ago)"
+        case "Status":
+            var reason = pod[path: ["status", "reason"]]?.stringValue ?? pod[path: ["status", "phase"]]?.stringValue ?? "Pending"
+            var running = false
+            for status in statuses.reversed() {
+                if let waiting = status[path: ["state", "waiting", "reason"]]?.stringValue, !waiting.isEmpty {
+                    reason = waiting
+                } else if let terminated = status[path: ["state", "terminated"]] {
+                    if let text = terminated["reason"]?.stringValue, !text.isEmpty {
+                        reason = text
+                    } else if let signal = terminated["signal"]?.intValue, signal != 0 {
+                        reason = "Signal:\(signal)"
+                    } else {
+                        reason = "ExitCode:\(terminated["exitCode"]?.intValue ?? 0)"
+                    }
+                } else if status["ready"]?.boolValue == true, status[path: ["state", "running"]] != nil {
+                    running = true
+                }
+            }
+            if reason == "Completed", running { reason = "Running" }
+            if pod[path: ["metadata", "deletionTimestamp"]] != nil { reason = "Terminating" }
+            return reason
+        default:
+            return nil
         }
     }
 

@@ -13,6 +13,8 @@ struct DeleteOptions: Sendable {
     var preconditionUID: String?
     var preconditionResourceVersion: String?
     var dryRun = false
+    /// How long a graceful deletion may take (pods); nil leaves it to the object.
+    var gracePeriodSeconds: Int64?
 
     init() {}
 
@@ -34,6 +36,15 @@ struct DeleteOptions: Sendable {
         preconditionResourceVersion = body?[path: ["preconditions", "resourceVersion"]]?.stringValue
         let dry = body?["dryRun"]?.arrayValue?.compactMap(\.stringValue) ?? []
         dryRun = dry.contains("All") || query["dryRun"] == "All"
+        if let grace = body?["gracePeriodSeconds"], !grace.isNull {
+            guard let seconds = grace.intValue else {
+                throw .badRequest("gracePeriodSeconds: invalid value \(grace.serialized()): must be an integer")
+            }
+            gracePeriodSeconds = seconds
+        } else if let text = query["gracePeriodSeconds"], !text.isEmpty {
+            guard let seconds = Int64(text) else { throw .badRequest("gracePeriodSeconds: invalid value \"\(text)\": must be an integer") }
+            gracePeriodSeconds = seconds
+        }
     }
 }
 
@@ -65,23 +76,58 @@ extension ClusterState {
             marked[path: ["metadata", "deletionTimestamp"]] = .string(nowString)
             return (marked, false)
         }
-        let result = markDeleted(ref, propagation: options.propagation ?? .background)
+        let result = markDeleted(ref, propagation: options.propagation ?? .background, gracePeriod: options.gracePeriodSeconds)
         collectGarbage()
         if let still = get(ref) { return (still, false) }
         return (result ?? object, true)
     }
 
     /// Starts deleting one object; returns its final state if it was removed at once.
+    ///
+    /// Pods are deleted gracefully, as the real server's `rest.BeforeDelete` with the pod strategy's
+    /// `CheckGracefulDelete` does: a pod bound to a node and not finished gets a deletionTimestamp
+    /// `grace` seconds ahead and stays until the node's runtime deletes it with grace 0. A later
+    /// delete may shorten the grace period, never lengthen it. `gracePeriod` is the request's
+    /// (nil when the garbage collector or the namespace deleter deletes).
     @discardableResult
-    mutating func markDeleted(_ ref: ObjectRef, propagation: PropagationPolicy) -> JSONValue? {
+    mutating func markDeleted(_ ref: ObjectRef, propagation: PropagationPolicy, gracePeriod: Int64? = nil) -> JSONValue? {
         guard var object = get(ref) else { return nil }
+        let requestedGrace = gracePeriod.map { $0 < 0 ? 1 : $0 }
         var finalizers = object[path: ["metadata", "finalizers"]]?.arrayValue?.compactMap(\.stringValue) ?? []
         let isNamespace = ref.resource == "/namespaces"
         let alreadyDeleting = object[path: ["metadata", "deletionTimestamp"]] != nil
+        let pendingGrace = Self.pendingGracePeriod(object)
+        if alreadyDeleting && pendingGrace > 0 {
+            guard let requestedGrace, requestedGrace < pendingGrace else { return nil }
+        }
         switch propagation {
         case .foreground where !finalizers.contains("foregroundDeletion"): finalizers.append("foregroundDeletion")
         case .orphan where !finalizers.contains("orphan"): finalizers.append("orphan")
         default: break
+        }
+        if alreadyDeleting && pendingGrace > 0, let requestedGrace {
+            // Shortening: the deadline moves earlier by the difference.
+            if requestedGrace == 0 && finalizers.isEmpty { return remove(ref) }
+            let deadline = object[path: ["metadata", "deletionTimestamp"]]?.stringValue.flatMap(TableConverter.parseTime) ?? now()
+            object[path: ["metadata", "deletionTimestamp"]] = .string(
+                Self.timestamp(deadline.addingTimeInterval(Double(requestedGrace - pendingGrace))))
+            object[path: ["metadata", "deletionGracePeriodSeconds"]] = .int(requestedGrace)
+            object[path: ["metadata", "finalizers"]] = finalizers.isEmpty ? nil : .array(finalizers.map { .string($0) })
+            put(ref.resource, object)
+            return nil
+        }
+        if !alreadyDeleting && ref.resource == "/pods" {
+            let grace = Self.podGracePeriod(object, requested: requestedGrace)
+            if grace == 0 && finalizers.isEmpty { return remove(ref) }
+            object[path: ["metadata", "finalizers"]] = finalizers.isEmpty ? nil : .array(finalizers.map { .string($0) })
+            object[path: ["metadata", "deletionTimestamp"]] = .string(Self.timestamp(now().addingTimeInterval(Double(grace))))
+            object[path: ["metadata", "deletionGracePeriodSeconds"]] = .int(grace)
+            // Those who act on the pod see the change of intent as a new generation.
+            if let generation = object[path: ["metadata", "generation"]]?.intValue, generation > 0 {
+                object[path: ["metadata", "generation"]] = .int(generation + 1)
+            }
+            put(ref.resource, object)
+            return nil
         }
         if finalizers.isEmpty && !isNamespace {
             return remove(ref)
@@ -97,6 +143,24 @@ extension ClusterState {
         if isNamespace { object[path: ["status", "phase"]] = "Terminating" }
         put(ref.resource, object)
         return nil
+    }
+
+    /// The grace period a pod's deletion gets (`CheckGracefulDelete`): the request's, else the pod's
+    /// `terminationGracePeriodSeconds`, else 30 (the default the real server writes at creation); 0
+    /// for a pod no node runs (no `spec.nodeName`) or one that has finished.
+    static func podGracePeriod(_ pod: JSONValue, requested: Int64?) -> Int64 {
+        let nodeName = pod[path: ["spec", "nodeName"]]?.stringValue ?? ""
+        let phase = pod[path: ["status", "phase"]]?.stringValue
+        if nodeName.isEmpty || phase == "Succeeded" || phase == "Failed" { return 0 }
+        let grace = requested ?? pod[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30
+        return grace < 0 ? 1 : grace
+    }
+
+    /// The grace period of a graceful deletion under way; 0 when there is none, or when only
+    /// finalizers hold the object.
+    static func pendingGracePeriod(_ object: JSONValue) -> Int64 {
+        guard object[path: ["metadata", "deletionTimestamp"]] != nil else { return 0 }
+        return object[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue ?? 0
     }
 
     /// Drives every Terminating object forward until nothing more can change: dependents of a
@@ -172,12 +236,14 @@ extension ClusterState {
                 return changed
             }
         }
-        if finalizers.isEmpty {
+        // A graceful deletion waits for a delete with grace 0 (`ShouldDeleteDuringUpdate`), even
+        // when no finalizer is left.
+        if finalizers.isEmpty && Self.pendingGracePeriod(object) == 0 {
             remove(ref)
             return true
         }
         if changed {
-            object[path: ["metadata", "finalizers"]] = .array(finalizers.map { .string($0) })
+            object[path: ["metadata", "finalizers"]] = finalizers.isEmpty ? nil : .array(finalizers.map { .string($0) })
             put(ref.resource, object)
         }
         return changed

@@ -373,7 +373,8 @@ extension ClusterState {
                     ])
             }
         }
-        if r.tracksGeneration, subresource == nil {
+        // A write through /scale changes spec.replicas: a spec change like any other.
+        if r.tracksGeneration, subresource == nil || subresource == "scale" {
             var a = obj
             var b = old
             for key in ["metadata", "status"] {

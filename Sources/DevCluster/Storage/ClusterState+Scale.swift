@@ -1,0 +1,111 @@
+import KubeAPI
+
+/// The `/scale` subresource of workloads: an `autoscaling/v1` Scale view of the parent's replicas,
+/// as the real `ScaleREST` of deployments, replicasets and statefulsets serves it.
+enum ScaleSubresource {
+    /// Storage keys of the resources that have `/scale`.
+    static let storageKeys: Set<String> = ["apps/deployments", "apps/replicasets", "apps/statefulsets"]
+
+    static func supports(_ r: ResourceInfo) -> Bool {
+        r.version == "v1" && storageKeys.contains(r.storageKey)
+    }
+
+    /// The Scale of a parent (`scaleFromDeployment`): its identity, desired and current replicas and
+    /// its selector as a label selector string. `spec.replicas` is omitted at 0, as autoscaling/v1 does.
+    static func scale(of parent: JSONValue) -> JSONValue {
+        var metadata: JSONValue = [:]
+        for key in ["name", "namespace", "uid", "resourceVersion", "creationTimestamp"] {
+            if let value = parent[path: ["metadata", key]] { metadata[key] = value }
+        }
+        var spec: JSONValue = [:]
+        if let replicas = parent[path: ["spec", "replicas"]]?.intValue, replicas != 0 { spec["replicas"] = .int(replicas) }
+        var status: JSONValue = ["replicas": .int(parent[path: ["status", "replicas"]]?.intValue ?? 0)]
+        let selector = (try? LabelSelector(json: parent[path: ["spec", "selector"]] ?? .null))?.description ?? ""
+        if !selector.isEmpty { status["selector"] = .string(selector) }
+        return ["kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": metadata, "spec": spec, "status": status]
+    }
+}
+
+extension ClusterState {
+    /// `PUT <resource>/{name}/scale`: moves the Scale's `spec.replicas` into the parent (a spec change:
+    /// the generation moves) and answers the parent's new Scale. A non-empty `resourceVersion` must be
+    /// the parent's, a non-empty `uid` its uid.
+    mutating func updateScale(
+        _ r: ResourceInfo, namespace: String, name: String, scale: JSONValue, options: WriteOptions
+    ) throws(APIError) -> WriteResult {
+        guard let parent = get(r, namespace: namespace, name: name) else { throw .notFound(r, name: name) }
+        let scaleResource = "\(r.resource)/scale"
+        if let apiVersion = scale["apiVersion"]?.stringValue, !apiVersion.isEmpty, apiVersion != "autoscaling/v1" {
+            throw .badRequest("the API version in the data (\(apiVersion)) does not match the expected API version (autoscaling/v1)")
+        }
+        if let kind = scale["kind"]?.stringValue, !kind.isEmpty, kind != "Scale" {
+            throw .badRequest("the kind in the data (\(kind)) does not match the expected kind (Scale)")
+        }
+        let bodyName = scale[path: ["metadata", "name"]]?.stringValue ?? ""
+        if bodyName != name {
+            throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+        }
+        if let ns = scale[path: ["metadata", "namespace"]]?.stringValue, !ns.isEmpty, ns != namespace {
+            throw .badRequest("the namespace of the provided object does not match the namespace sent on the request")
+        }
+        let replicasValue = scale[path: ["spec", "replicas"]]
+        guard replicasValue == nil || replicasValue!.isNull || replicasValue!.intValue != nil else {
+            throw .badRequest("Scale in version \"v1\" cannot be handled as a Scale: spec.replicas: expected an integer")
+        }
+        let replicas = replicasValue?.intValue ?? 0
+        if replicas < 0 {
+            throw .invalid(
+                kind: "Scale", group: "autoscaling", name: name,
+                errors: [.invalid("spec.replicas", .int(replicas), "must be greater than or equal to 0")])
+        }
+        if let uid = scale[path: ["metadata", "uid"]]?.stringValue, !uid.isEmpty {
+            let actual = parent[path: ["metadata", "uid"]]?.stringValue ?? ""
+            if uid != actual {
+                throw .conflict(
+                    "\(scaleResource).\(r.group)", kind: scaleResource, group: r.group, name: name,
+                    "Precondition failed: UID in precondition: \(uid), UID in object meta: \(actual)")
+            }
+        }
+        var updated = parent
+        updated[path: ["spec", "replicas"]] = .int(replicas)
+        updated[path: ["metadata", "resourceVersion"]] = scale[path: ["metadata", "resourceVersion"]] ?? .string("")
+        var result = try commit(
+            r, namespace: namespace, new: updated, old: parent, subresource: "scale", options: options,
+            ownership: .update(manager: options.fieldManager))
+        result.object = ScaleSubresource.scale(of: result.object)
+        return result
+    }
+
+    /// `PATCH <resource>/{name}/scale` (merge, JSON or strategic merge patch): the patch applies to the
+    /// current Scale, which is then written as `updateScale` does.
+    mutating func patchScale(
+        _ r: ResourceInfo, namespace: String, name: String, contentType: String, body: [UInt8], options: WriteOptions
+    ) throws(APIError) -> WriteResult {
+        guard let parent = get(r, namespace: namespace, name: name) else { throw .notFound(r, name: name) }
+        let current = ScaleSubresource.scale(of: parent)
+        let patch: JSONValue
+        do {
+            patch = try JSONValue.parse(bytes: body)
+        } catch {
+            throw .badRequest("error decoding patch: \(error.description)")
+        }
+        let accepted = ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"]
+        var patched: JSONValue
+        switch contentType {
+        case "application/merge-patch+json", "application/strategic-merge-patch+json":
+            // A Scale has no lists, so a strategic merge patch merges as a JSON merge patch does.
+            guard patch.objectValue != nil else { throw .badRequest("the patch must be a JSON object") }
+            patched = JSONMergePatch.apply(patch, to: current)
+        case "application/json-patch+json":
+            do {
+                patched = try JSONPatch.apply(patch, to: current)
+            } catch {
+                throw Self.apiError(error)
+            }
+        default:
+            throw .unsupportedMediaType(contentType, accepted: accepted)
+        }
+        if patched.objectValue == nil { throw .badRequest("the patched object is not a JSON object") }
+        return try updateScale(r, namespace: namespace, name: name, scale: patched, options: options)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// An `mlflow server` that `trainyard dev` runs beside the API server: sqlite and artifacts in the
+/// state directory, artifacts served through the tracking server, loopback only. Stopped with
+/// SIGTERM to its process group (gunicorn/uvicorn workers included), then SIGKILL.
+final class MLflowChild: @unchecked Sendable {
+    // Process is not Sendable; it is touched only in start and stop.
+    private let process: Process
+    let url: String
+
+    private init(process: Process, url: String) {
+        self.process = process
+        self.url = url
+    }
+
+    /// The mlflow executable: `.venv/bin/mlflow` beside the working directory, else on PATH.
+    static func find() -> String? {
+        let local = FileManager.default.currentDirectoryPath + "/.venv/bin/mlflow"
+        if FileManager.default.isExecutableFile(atPath: local) { return local }
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let path = "\(directory)/mlflow"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    /// Starts the server and waits (up to 60 s) until it answers /health.
+    static func start(executable: String, port: Int, stateDirectory: String, logFile: String) async throws -> MLflowChild {
+        let directory = URL(fileURLWithPath: stateDirectory).standardizedFileURL.path
+        try FileManager.default.createDirectory(atPath: directory + "/mlflow-artifacts", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: logFile, contents: nil)
+        let log = FileHandle(forWritingAtPath: logFile)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [
+            "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1", "--backend-store-uri",
+            "sqlite:///\(directory)/mlflow.db", "--artifacts-destination", "\(directory)/mlflow-artifacts", "--serve-artifacts",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
+        process.environment = environment
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let child = MLflowChild(process: process, url: "http://127.0.0.1:\(port)")
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else {
+                throw CLIFailure(
+                    "mlflow server exited with status \(process.terminationStatus); see \(logFile) (port \(port) busy? use --mlflow-port)")
+            }
+            if await healthy(port: port) { return child }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        child.stop()
+        throw CLIFailure("mlflow server did not answer on port \(port) within 60 s; see \(logFile)")
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        let pid = process.processIdentifier
+        kill(-pid, SIGTERM)
+        for _ in 0..<100 where process.isRunning { usleep(100_000) }
+        if process.isRunning { kill(-pid, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    private static func healthy(port: Int) async -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return false }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let request = "GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = recv(fd, &buffer, buffer.count, 0)
+        return count > 12 && String(decoding: buffer.prefix(count), as: UTF8.self).contains(" 200 ")
+    }
+}
