@@ -58,12 +58,15 @@ final class MLflowChild: @unchecked Sendable {
     }
 
     func stop() {
-        guard process.isRunning else { return }
         let pid = process.processIdentifier
-        kill(-pid, SIGTERM)
-        for _ in 0..<100 where process.isRunning { usleep(100_000) }
-        if process.isRunning { kill(-pid, SIGKILL) }
+        guard process.isRunning || kill(-pid, 0) == 0 else { return }
+        if kill(-pid, SIGTERM) != 0 { kill(pid, SIGTERM) }
+        // The whole group: the mlflow CLI exits before its uvicorn server has drained.
+        let groupAlive = { kill(-pid, 0) == 0 || self.process.isRunning }
+        for _ in 0..<100 where groupAlive() { usleep(100_000) }
+        if groupAlive(), kill(-pid, SIGKILL) != 0 { kill(pid, SIGKILL) }
         process.waitUntilExit()
+        for _ in 0..<50 where kill(-pid, 0) == 0 { usleep(100_000) }
     }
 
     private static func healthy(port: Int) async -> Bool {

@@ -42,4 +42,43 @@ struct DevCommandTests {
             ], environment: env)
         #expect((Int(patched.stdout) ?? 0) > (Int(rv1.stdout) ?? Int.max), "resourceVersion \(rv1.stdout) -> \(patched.stdout)")
     }
+
+    @Test("trainyard dev runs pods and MLflow, and SIGTERM stops them all: no child process is left")
+    func stopLeavesNoChildProcess() async throws {
+        let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
+        let kubectl = try ExternalTool.require("kubectl")
+        let mlflowPort = try freeLoopbackPort()
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-dev-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let env = ["KUBECACHEDIR": state + "-cache"]
+        let dev = try CommandRunner.start(binary, ["dev", "--port", "0", "--state-dir", state, "--mlflow-port", String(mlflowPort)])
+        try await dev.waitForOutput(timeout: .seconds(90)) { $0.contains("MLflow on http://127.0.0.1:\(mlflowPort)") }
+        let kubeconfig = state + "/kubeconfig"
+        let run = try await CommandRunner.run(
+            kubectl, ["--kubeconfig", kubeconfig, "run", "web", "--image=ghcr.io/trainyard/trainyard:dev", "--port=8080", "--", "idle"],
+            environment: env)
+        #expect(run.succeeded, "\(run)")
+        let wait = try await CommandRunner.run(
+            kubectl, ["--kubeconfig", kubeconfig, "wait", "--for=condition=Ready", "pod/web", "--timeout=60s"], environment: env,
+            timeout: .seconds(90))
+        #expect(wait.succeeded, "\(wait)")
+        let children = try await CommandRunner.run("/usr/bin/pgrep", ["-P", String(dev.processIdentifier)])
+        let pids = children.stdout.split(separator: "\n").compactMap { Int32($0) }
+        #expect(pids.count >= 2, "expected the pod's process and mlflow as children: \(children)")
+
+        dev.signal(SIGTERM)
+        let exit = try await dev.wait(timeout: .seconds(60))
+        #expect(exit.status == 0, "trainyard dev did not stop cleanly on SIGTERM: \(exit)")
+        #expect(exit.stdout.contains("trainyard dev: stopped"), "\(exit)")
+        // Every child and its process group (mlflow's uvicorn workers) is gone.
+        for pid in pids {
+            #expect(kill(pid, 0) != 0, "child process \(pid) outlived trainyard dev")
+            #expect(kill(-pid, 0) != 0, "process group \(pid) outlived trainyard dev")
+        }
+        let log = try String(
+            contentsOfFile: state + "/runtime/logs/"
+                + (try FileManager.default.contentsOfDirectory(atPath: state + "/runtime/logs").first ?? "") + "/web/0.log", encoding: .utf8
+        )
+        #expect(log.contains("received SIGTERM"), "\(log)")
+    }
 }

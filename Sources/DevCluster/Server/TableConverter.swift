@@ -16,7 +16,9 @@ struct TableConverter {
     private var columns: [PrinterColumn] {
         var columns = resource.printerColumns
         if resource.definedBy == nil && !usesDefaultConvertor {
-            columns.append(PrinterColumn(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp"))
+            // Built-in printers put Age after the standard columns, before the -o wide ones.
+            let wide = columns.firstIndex { $0.priority > 0 } ?? columns.endIndex
+            columns.insert(PrinterColumn(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp"), at: wide)
         }
         return columns
     }

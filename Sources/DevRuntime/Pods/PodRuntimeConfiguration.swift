@@ -24,8 +24,10 @@ public struct PodRuntimeConfiguration: Sendable {
     public init(trainyardImage: String, binaryPath: String, stateDirectory: String, podLogsDirectory: String? = nil) {
         self.trainyardImage = trainyardImage
         self.binaryPath = binaryPath
-        self.stateDirectory = stateDirectory
-        self.podLogsDirectory = podLogsDirectory ?? (stateDirectory as NSString).appendingPathComponent("logs")
+        // Absolute: containers run in their own working directory, so a relative path would not resolve there.
+        let absolute = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
+        self.stateDirectory = absolute(stateDirectory)
+        self.podLogsDirectory = absolute(podLogsDirectory ?? (stateDirectory as NSString).appendingPathComponent("logs"))
     }
 
     /// Whether `image` is the Trainyard image: the same repository, whatever the tag or digest.

@@ -125,7 +125,8 @@ actor PodWorker {
         let running = processes
         for (name, process) in running {
             logger.info("stopping container", metadata: ["container": "\(name)", "grace": "\(grace)s"])
-            await event(.normal, "Killing", "Stopping container \(name)")
+            // Not when the runtime itself is stopping: the API may be gone already.
+            if !stopped { await event(.normal, "Killing", "Stopping container \(name)") }
             process.signal(SIGTERM)
         }
         let deadline = ContinuousClock.now + .seconds(max(grace, 0))
