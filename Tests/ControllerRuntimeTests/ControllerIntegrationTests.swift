@@ -64,7 +64,7 @@ struct ControllerIntegrationTests {
         for (index, gap) in gaps.enumerated() {
             #expect(gap >= .milliseconds(5 << index), "retry \(index + 1) came after \(gap)")
         }
-        #expect(gaps.last! > gaps.first! * 4, "delays grow: \(gaps)")
+        // No upper bounds: on a loaded machine any gap can stretch, but none can shrink below its back-off.
         let metrics = manager.metrics.render()
         #expect(metrics.contains(#"controller_runtime_reconcile_total{controller="flaky",result="error"} 8"#))
         #expect(metrics.contains(#"controller_runtime_reconcile_total{controller="flaky",result="success"} 1"#))
