@@ -6,6 +6,7 @@ import KubeAPI
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 import Synchronization
 
 /// Settings of `trainyard dev`.
@@ -73,11 +74,20 @@ public final class DevServer: Sendable {
     /// `https://host:port` once listening.
     public var url: String? { port.map { "https://\(configuration.host):\($0)" } }
 
-    /// Runs until SIGTERM or SIGINT, then stops cleanly. `onReady` gets the bound port.
-    public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Runs until SIGTERM or SIGINT, then stops cleanly. `onReady` gets the bound port;
+    /// `beforeShutdown` runs when the signal arrives, while the API is still served, so what runs
+    /// against it (a controller, the pods) can stop first.
+    public func run(
+        beforeShutdown: @escaping @Sendable () async -> Void = {}, onReady: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         let app = try makeApplication(onReady: onReady)
         defer { store.close() }
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        // A group shuts its services down last to first: the hook first, then the server.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: app), .init(service: ShutdownHook(action: beforeShutdown))],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
     /// Runs without installing signal handlers until the task is cancelled: for tests that start
@@ -198,5 +208,15 @@ struct HTTPAdapter: HTTPResponder {
         var headers: HTTPFields = [.contentType: "application/json"]
         addWarnings(warnings, to: &headers)
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.serialized())))
+    }
+}
+
+/// A service that does nothing until graceful shutdown begins, then runs `action`.
+private struct ShutdownHook: Service {
+    let action: @Sendable () async -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await action()
     }
 }

@@ -46,23 +46,17 @@ public enum CommandRunner {
 /// A command running in the background (such as `kubectl get -w`), whose output can be read while it runs.
 public final class RunningCommand: @unchecked Sendable {
     let process: Process
-    private let outBuffer = Mutex<Data>(Data())
-    private let errBuffer = Mutex<Data>(Data())
+    private let out = OutputBuffer()
+    private let err = OutputBuffer()
 
     init(process: Process, out: Pipe, err: Pipe) {
         self.process = process
-        out.fileHandleForReading.readabilityHandler = { [weak self] h in
-            let d = h.availableData
-            self?.outBuffer.withLock { $0.append(d) }
-        }
-        err.fileHandleForReading.readabilityHandler = { [weak self] h in
-            let d = h.availableData
-            self?.errBuffer.withLock { $0.append(d) }
-        }
+        self.out.pump(out.fileHandleForReading)
+        self.err.pump(err.fileHandleForReading)
     }
 
-    public var stdout: String { outBuffer.withLock { String(decoding: $0, as: UTF8.self) } }
-    public var stderr: String { errBuffer.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var stdout: String { out.text }
+    public var stderr: String { err.text }
     public var isRunning: Bool { process.isRunning }
     /// The process id (also its process group and session id when started through `setsid`).
     public var processIdentifier: Int32 { process.processIdentifier }
@@ -89,8 +83,12 @@ public final class RunningCommand: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        // Let the readability handlers drain what is left in the pipes.
-        try await Task.sleep(for: .milliseconds(30))
+        // Let the readability handlers drain what is left in the pipes, up to their end of file (which
+        // a grandchild that inherited them could hold back: then at most 5 s).
+        let drained = ContinuousClock.now + .seconds(5)
+        while !(out.isClosed && err.isClosed), ContinuousClock.now < drained {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         return CommandResult(status: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 
@@ -108,4 +106,32 @@ public struct TimedOut: Error, CustomStringConvertible {
     public var what: String
     public var output: String
     public var description: String { "timed out waiting for \(what)\n\(output)" }
+}
+
+/// What a command wrote to one pipe, read to its end on a thread of its own, in order (readability
+/// handlers can run out of order under load and lose the tail).
+private final class OutputBuffer: Sendable {
+    private let state = Mutex<(data: Data, closed: Bool)>((Data(), false))
+
+    var text: String { state.withLock { String(decoding: $0.data, as: UTF8.self) } }
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    func pump(_ handle: FileHandle) {
+        let thread = Thread { [self] in
+            let fd = handle.fileDescriptor
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    state.withLock { $0.data.append(contentsOf: chunk[0..<count]) }
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            state.withLock { $0.closed = true }
+        }
+        thread.start()
+    }
 }

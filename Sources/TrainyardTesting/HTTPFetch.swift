@@ -4,8 +4,13 @@ import NIOCore
 
 /// Plain HTTP requests for tests that check a server's answers (probes, metrics).
 public enum HTTPFetch {
-    public static func get(_ url: String, timeout: Duration = .seconds(10)) async throws -> (status: Int, body: String) {
-        let request = HTTPClientRequest(url: url)
+    /// - Parameter newConnection: send `Connection: close`, so the request opens its own connection
+    ///   (as a client that does not keep connections alive does) instead of reusing a pooled one.
+    public static func get(_ url: String, timeout: Duration = .seconds(10), newConnection: Bool = false) async throws -> (
+        status: Int, body: String
+    ) {
+        var request = HTTPClientRequest(url: url)
+        if newConnection { request.headers.add(name: "Connection", value: "close") }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(timeout.components.seconds)))
         let body = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), String(buffer: body))

@@ -4,22 +4,26 @@ import DevRuntime
 import Foundation
 import KubeClient
 import Logging
+import Synchronization
 
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
-        abstract: "Run a local Kubernetes-compatible cluster: the API server, a process runtime for pods, and MLflow.",
+        abstract: "Run a local Kubernetes-compatible cluster: pods as processes, workloads, Services, the controller and MLflow.",
         discussion: """
             Serves the Kubernetes API on 127.0.0.1 with bearer-token authentication and writes a kubeconfig for it.
             Pods whose image is the Trainyard image (--image, any tag) run as local processes of this
-            trainyard binary; pods with other images stay Pending and say why. With MLflow installed
-            (.venv/bin/mlflow or on PATH), an MLflow server runs beside it.
+            trainyard binary; pods with other images stay Pending and say why. Deployments, ReplicaSets and
+            Jobs run as on a real cluster, and each Service gets a URL on 127.0.0.1 (printed, and written on
+            the Service as the annotation dev.trainyard.io/url). The Trainyard controller runs against it,
+            and, with MLflow installed (.venv/bin/mlflow or on PATH), an MLflow server.
 
               trainyard dev --state-dir .trainyard/dev &
               export KUBECONFIG=.trainyard/dev/kubeconfig
               kubectl apply -f crds/ && kubectl apply -f examples/
 
-            Ctrl-C or SIGTERM stops the containers (SIGTERM, then SIGKILL after their grace), MLflow and the server.
+            Ctrl-C or SIGTERM stops the controller, the containers (SIGTERM, then SIGKILL after their grace),
+            MLflow and the server, and leaves no process behind.
             """
     )
 
@@ -44,7 +48,11 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
-    @Flag(inversion: .prefixedNo, help: "Run pods with the Trainyard image as local processes (the dev cluster's kubelet).")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Run pods with the Trainyard image as local processes, the Deployment, ReplicaSet and Job controllers, and a proxy per Service."
+    )
     var runtime = true
 
     @Option(help: "The image whose pods run as this trainyard binary (any tag or digest).")
@@ -55,6 +63,11 @@ struct DevCommand: AsyncParsableCommand {
 
     @Option(help: "Port of the MLflow server.")
     var mlflowPort = 5000
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Run the Trainyard controller (trainyard controller, as a child process with leader election) against this cluster.")
+    var controller = true
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port: \(port) is not a port; expected 0...65535") }
@@ -91,9 +104,10 @@ struct DevCommand: AsyncParsableCommand {
         let host = config.host
         let serverLogger = logger
         let stack = DevStack()
-        let (runtime, image, mlflow, mlflowPort) = (self.runtime, self.image, self.mlflow, self.mlflowPort)
+        let (runtime, image, mlflow, mlflowPort, controller) = (self.runtime, self.image, self.mlflow, self.mlflowPort, self.controller)
+        let controllerLog = stateDir.map { $0 + "/controller.log" } ?? runtimeDirectory + "/controller.log"
         let mlflowDirectory = stateDir.map { $0 + "/mlflow" } ?? runtimeDirectory + "/mlflow"
-        try await server.run { port in
+        try await server.run(beforeShutdown: { await stack.stop() }) { port in
             print("trainyard dev: Kubernetes API on https://\(host):\(port)")
             print("trainyard dev: export KUBECONFIG=\(kubeconfigPath)")
             if runtime {
@@ -105,14 +119,23 @@ struct DevCommand: AsyncParsableCommand {
                     configuration.nodeName = "trainyard-dev"
                     var runtimeLogger = serverLogger
                     runtimeLogger[metadataKey: "component"] = "kubelet"
-                    let podRuntime = try PodRuntime(
-                        clientConfiguration: try KubeClientConfiguration.fromKubeconfig(path: kubeconfigPath), configuration: configuration,
-                        logger: runtimeLogger)
-                    stack.startRuntime(podRuntime)
+                    let node = try DevNode(
+                        clientConfiguration: try KubeClientConfiguration.fromKubeconfig(path: kubeconfigPath),
+                        configuration: DevNodeConfiguration(pods: configuration), logger: runtimeLogger,
+                        announce: { message in
+                            print("trainyard dev: \(message)")
+                            fflush(nil)
+                        })
+                    stack.startRuntime(node)
                     print("trainyard dev: pods with image \(image) run as local processes (state in \(runtimeDirectory))")
+                    print("trainyard dev: Deployments, ReplicaSets and Jobs run; each Service gets a URL on 127.0.0.1")
                 } catch {
                     print("trainyard dev: the pod runtime did not start: \(error)")
                 }
+            }
+            if controller {
+                let binary = Bundle.main.executablePath ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+                stack.startController(executable: binary, kubeconfig: kubeconfigPath, logFile: controllerLog)
             }
             if mlflow {
                 if let executable = MLflowChild.find() {
@@ -129,18 +152,22 @@ struct DevCommand: AsyncParsableCommand {
     }
 }
 
-/// What `trainyard dev` runs beside the API server, stopped in reverse order when it stops.
-final class DevStack: @unchecked Sendable {
-    // Touched from the server's ready callback and after it returns; never concurrently.
-    private var runtimeTask: Task<Void, any Error>?
-    private var mlflowTask: Task<MLflowChild?, Never>?
+/// What `trainyard dev` runs beside the API server, stopped in reverse order when it stops, while
+/// the API is still served: the controller, then the pods, then MLflow.
+final class DevStack: Sendable {
+    private struct Parts {
+        var runtime: Task<Void, any Error>?
+        var mlflow: Task<MLflowChild?, Never>?
+        var controller: Task<ControllerChild?, Never>?
+    }
+    private let parts = Mutex(Parts())
 
-    func startRuntime(_ runtime: PodRuntime) {
-        runtimeTask = Task { try await runtime.run() }
+    func startRuntime(_ runtime: DevNode) {
+        parts.withLock { $0.runtime = Task { try await runtime.run() } }
     }
 
     func startMLflow(executable: String, port: Int, directory: String) {
-        mlflowTask = Task {
+        let task = Task { () -> MLflowChild? in
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 let child = try await MLflowChild.start(
@@ -154,13 +181,38 @@ final class DevStack: @unchecked Sendable {
                 return nil
             }
         }
+        parts.withLock { $0.mlflow = task }
     }
 
-    func stop() async {
-        if let runtimeTask {
-            runtimeTask.cancel()
-            _ = try? await runtimeTask.value
+    func startController(executable: String, kubeconfig: String, logFile: String) {
+        let task = Task { () -> ControllerChild? in
+            do {
+                let child = try await ControllerChild.start(executable: executable, kubeconfig: kubeconfig, logFile: logFile)
+                print(
+                    "trainyard dev: controller running (pid \(child.pid)), ready at \(child.readyURL), metrics at \(child.metricsURL), log in \(logFile)"
+                )
+                fflush(nil)
+                return child
+            } catch {
+                print("trainyard dev: the controller did not start: \(error)")
+                fflush(nil)
+                return nil
+            }
         }
-        if let mlflowTask { await mlflowTask.value?.stop() }
+        parts.withLock { $0.controller = task }
+    }
+
+    /// Stops everything started; later calls do nothing.
+    func stop() async {
+        let parts = self.parts.withLock { parts in
+            defer { parts = Parts() }
+            return parts
+        }
+        if let controller = parts.controller { await controller.value?.stop() }
+        if let runtime = parts.runtime {
+            runtime.cancel()
+            _ = try? await runtime.value
+        }
+        if let mlflow = parts.mlflow { await mlflow.value?.stop() }
     }
 }

@@ -58,35 +58,10 @@ final class MLflowChild: @unchecked Sendable {
     }
 
     func stop() {
-        let pid = process.processIdentifier
-        guard process.isRunning || kill(-pid, 0) == 0 else { return }
-        if kill(-pid, SIGTERM) != 0 { kill(pid, SIGTERM) }
-        // The whole group: the mlflow CLI exits before its uvicorn server has drained.
-        let groupAlive = { kill(-pid, 0) == 0 || self.process.isRunning }
-        for _ in 0..<100 where groupAlive() { usleep(100_000) }
-        if groupAlive(), kill(-pid, SIGKILL) != 0 { kill(pid, SIGKILL) }
-        process.waitUntilExit()
-        for _ in 0..<50 where kill(-pid, 0) == 0 { usleep(100_000) }
+        ChildProcessGroup.stop(process, grace: .seconds(10))
     }
 
     private static func healthy(port: Int) async -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return false }
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let request = "GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let count = recv(fd, &buffer, buffer.count, 0)
-        return count > 12 && String(decoding: buffer.prefix(count), as: UTF8.self).contains(" 200 ")
+        ChildProcessGroup.answers200(port: port, path: "/health")
     }
 }

@@ -43,7 +43,7 @@ struct DevCommandTests {
         #expect((Int(patched.stdout) ?? 0) > (Int(rv1.stdout) ?? Int.max), "resourceVersion \(rv1.stdout) -> \(patched.stdout)")
     }
 
-    @Test("trainyard dev runs pods and MLflow, and SIGTERM stops them all: no child process is left")
+    @Test("trainyard dev runs pods, a Service URL, the controller and MLflow, and SIGTERM stops them all: no child process is left")
     func stopLeavesNoChildProcess() async throws {
         let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
         let kubectl = try ExternalTool.require("kubectl")
@@ -52,7 +52,9 @@ struct DevCommandTests {
         defer { try? FileManager.default.removeItem(atPath: state) }
         let env = ["KUBECACHEDIR": state + "-cache"]
         let dev = try CommandRunner.start(binary, ["dev", "--port", "0", "--state-dir", state, "--mlflow-port", String(mlflowPort)])
-        try await dev.waitForOutput(timeout: .seconds(90)) { $0.contains("MLflow on http://127.0.0.1:\(mlflowPort)") }
+        try await dev.waitForOutput(timeout: .seconds(90)) {
+            $0.contains("MLflow on http://127.0.0.1:\(mlflowPort)") && $0.contains("trainyard dev: controller running")
+        }
         let kubeconfig = state + "/kubeconfig"
         let run = try await CommandRunner.run(
             kubectl, ["--kubeconfig", kubeconfig, "run", "web", "--image=ghcr.io/trainyard/trainyard:dev", "--port=8080", "--", "idle"],
@@ -62,9 +64,20 @@ struct DevCommandTests {
             kubectl, ["--kubeconfig", kubeconfig, "wait", "--for=condition=Ready", "pod/web", "--timeout=60s"], environment: env,
             timeout: .seconds(90))
         #expect(wait.succeeded, "\(wait)")
+        // The Service's URL is printed and answers from the pod.
+        let expose = try await CommandRunner.run(
+            kubectl, ["--kubeconfig", kubeconfig, "expose", "pod", "web", "--port=80", "--target-port=8080"], environment: env)
+        #expect(expose.succeeded, "\(expose)")
+        try await dev.waitForOutput(timeout: .seconds(30)) { $0.contains("service default/web port 80 on http://") }
+        let url = try #require(
+            dev.stdout.split(separator: "\n").first { $0.contains("service default/web port 80 on") }?.split(separator: " ").last.map(
+                String.init))
+        let answer = try await HTTPFetch.get(url + "/", newConnection: true)
+        #expect(answer.status == 200 && answer.body == "ok web\n", "\(answer)")
+
         let children = try await CommandRunner.run("/usr/bin/pgrep", ["-P", String(dev.processIdentifier)])
         let pids = children.stdout.split(separator: "\n").compactMap { Int32($0) }
-        #expect(pids.count >= 2, "expected the pod's process and mlflow as children: \(children)")
+        #expect(pids.count >= 3, "expected the pod's process, the controller and mlflow as children: \(children)")
 
         dev.signal(SIGTERM)
         let exit = try await dev.wait(timeout: .seconds(60))

@@ -29,7 +29,10 @@ enum BuiltinResources {
             shortNames: ["svc"], categories: ["all"], hasStatusSubresource: true,
             printerColumns: [
                 PrinterColumn(name: "Type", type: "string", jsonPath: ".spec.type"),
-                PrinterColumn(name: "Cluster-IP", type: "string", jsonPath: ".spec.clusterIP"),
+                PrinterColumn(name: "Cluster-IP", type: "string", jsonPath: ".spec"),
+                PrinterColumn(name: "External-IP", type: "string", jsonPath: ".spec"),
+                PrinterColumn(name: "Port(s)", type: "string", jsonPath: ".spec"),
+                PrinterColumn(name: "Selector", type: "string", priority: 1, jsonPath: ".spec"),
             ]
         ),
         ResourceInfo(
@@ -64,11 +67,10 @@ enum BuiltinResources {
             group: "apps", version: "v1", resource: "deployments", singular: "deployment", kind: "Deployment", namespaced: true,
             shortNames: ["deploy"], categories: ["all"], hasStatusSubresource: true, tracksGeneration: true,
             printerColumns: [
-                PrinterColumn(name: "Replicas", type: "integer", jsonPath: ".spec.replicas"),
-                PrinterColumn(name: "Ready", type: "integer", jsonPath: ".status.readyReplicas"),
+                PrinterColumn(name: "Ready", type: "string", description: "Ready replicas of the desired.", jsonPath: ".status"),
                 PrinterColumn(name: "Up-to-date", type: "integer", jsonPath: ".status.updatedReplicas"),
                 PrinterColumn(name: "Available", type: "integer", jsonPath: ".status.availableReplicas"),
-            ]
+            ] + BuiltinResources.workloadWideColumns
         ),
         ResourceInfo(
             group: "apps", version: "v1", resource: "replicasets", singular: "replicaset", kind: "ReplicaSet", namespaced: true,
@@ -77,15 +79,17 @@ enum BuiltinResources {
                 PrinterColumn(name: "Desired", type: "integer", jsonPath: ".spec.replicas"),
                 PrinterColumn(name: "Current", type: "integer", jsonPath: ".status.replicas"),
                 PrinterColumn(name: "Ready", type: "integer", jsonPath: ".status.readyReplicas"),
-            ]
+            ] + BuiltinResources.workloadWideColumns
         ),
         ResourceInfo(
             group: "batch", version: "v1", resource: "jobs", singular: "job", kind: "Job", namespaced: true,
             categories: ["all"], hasStatusSubresource: true, tracksGeneration: true,
             printerColumns: [
-                PrinterColumn(name: "Succeeded", type: "integer", jsonPath: ".status.succeeded"),
-                PrinterColumn(name: "Active", type: "integer", jsonPath: ".status.active"),
-            ]
+                PrinterColumn(
+                    name: "Status", type: "string", description: "Complete, Failed, Running, Suspended, ...", jsonPath: ".status"),
+                PrinterColumn(name: "Completions", type: "string", description: "Succeeded pods of the completions.", jsonPath: ".status"),
+                PrinterColumn(name: "Duration", type: "string", description: "How long the job ran.", jsonPath: ".status"),
+            ] + BuiltinResources.workloadWideColumns
         ),
         ResourceInfo(
             group: "coordination.k8s.io", version: "v1", resource: "leases", singular: "lease", kind: "Lease", namespaced: true,
@@ -97,5 +101,12 @@ enum BuiltinResources {
             shortNames: ["crd", "crds"], categories: ["api-extensions"], hasStatusSubresource: true, tracksGeneration: true,
             printerColumns: [PrinterColumn(name: "Created At", type: "date", jsonPath: ".metadata.creationTimestamp")]
         ),
+    ]
+
+    /// The `-o wide` columns of Deployments, ReplicaSets and Jobs.
+    static let workloadWideColumns = [
+        PrinterColumn(name: "Containers", type: "string", priority: 1, jsonPath: ".spec"),
+        PrinterColumn(name: "Images", type: "string", priority: 1, jsonPath: ".spec"),
+        PrinterColumn(name: "Selector", type: "string", priority: 1, jsonPath: ".spec"),
     ]
 }

@@ -77,6 +77,11 @@ struct TableConverter {
         if resource.resource == "pods", resource.group.isEmpty, let text = podCell(column.name, object) {
             return .string(text)
         }
+        if resource.definedBy == nil, let text = workloadCell(column.name, object) {
+            return .string(text)
+        }
+        // Built-in printers read Go integers, which are 0 when unset.
+        if resource.definedBy == nil, column.type == "integer", value == nil || value?.isNull == true { return .int(0) }
         guard let value, !value.isNull else { return .null }
         switch column.type {
         case "integer":

@@ -10,18 +10,27 @@ import Synchronization
 /// other images stay Pending with a reason that says why.
 public final class PodRuntime: Sendable {
     /// The pod annotation holding container port -> local port, as JSON (`{"8080": 53211}`).
-    public static let portsAnnotation = "dev.trainyard.io/ports"
+    public static let portsAnnotation = ServiceEndpoints.portsAnnotation
 
     public let configuration: PodRuntimeConfiguration
     let manager: Manager
+    private let events: EventRecorder
     private let workers = Mutex<[String: PodWorker]>([:])
     private let ports = PortAllocator()
     private let logger: Logger
 
-    public init(clientConfiguration: KubeClientConfiguration, configuration: PodRuntimeConfiguration, logger: Logger) throws {
+    /// A runtime of its own, pods only; ``DevNode`` runs it together with the workload controllers.
+    public convenience init(clientConfiguration: KubeClientConfiguration, configuration: PodRuntimeConfiguration, logger: Logger) throws {
+        let manager = try Manager(clientConfiguration: clientConfiguration, configuration: ManagerConfiguration(workers: 4), logger: logger)
+        self.init(manager: manager, configuration: configuration, logger: logger)
+    }
+
+    /// Registers the runtime's informer and controller with `manager`, which the caller runs.
+    init(manager: Manager, configuration: PodRuntimeConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        manager = try Manager(clientConfiguration: clientConfiguration, configuration: ManagerConfiguration(workers: 4), logger: logger)
+        self.manager = manager
+        events = EventRecorder(client: manager.client, component: "kubelet", instance: configuration.nodeName, logger: logger)
         let pods = manager.informer(DynamicObject.self, resource: .pods)
         let controller = manager.controller(name: "dev-kubelet") { [weak self] key in
             guard let self else { return .awaitChange }
@@ -77,7 +86,7 @@ public final class PodRuntime: Sendable {
         }
         guard phase != "Succeeded", phase != "Failed" else { return }
         let worker = PodWorker(
-            pod: pod, client: manager.client, configuration: configuration, events: manager.events, ports: ports, logger: logger)
+            pod: pod, client: manager.client, configuration: configuration, events: events, ports: ports, logger: logger)
         workers.withLock { $0[uid] = worker }
         await worker.start()
     }
