@@ -204,6 +204,25 @@ struct WorkloadRuntimeTests {
             #expect(get.contains("2/2") && get.contains("server") && get.contains("app=web"), "\(get)")
             let services = try await harness.kubectlOK("get", "service", "web", "-o", "wide")
             #expect(services.contains("80/TCP") && services.contains("app=web"), "\(services)")
+
+            // kubectl's own rollout history and undo work from the revisions the controller keeps.
+            let history = try await harness.kubectlOK("rollout", "history", "deployment/web")
+            #expect(history.contains("1 ") && history.contains("2 "), "\(history)")
+            _ = try await harness.kubectlOK("rollout", "undo", "deployment/web")
+            let undone = try await harness.kubectl("rollout", "status", "deployment/web", "--timeout=120s", timeout: .seconds(150))
+            #expect(undone.succeeded, "\(undone)")
+            // Old pods leave the Service's endpoints as the informer shows them terminating: a moment after the status.
+            let settled = ContinuousClock.now + .seconds(10)
+            while try await HTTPFetch.get(url + "/", newConnection: true).body != "one\n", ContinuousClock.now < settled {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            var reverted: [String] = []
+            for _ in 0..<5 { reverted.append(try await HTTPFetch.get(url + "/", newConnection: true).body) }
+            #expect(reverted == Array(repeating: "one\n", count: 5), "after rollout undo: \(reverted)")
+
+            // Deleting the Deployment deletes its ReplicaSets and their pods (garbage collection).
+            _ = try await harness.kubectlOK("delete", "deployment", "web")
+            _ = try await waitFor(harness, "replicasets,pods", "no ReplicaSet and no pod left") { ($0["items"]?.arrayValue ?? []).isEmpty }
         }
     }
 
@@ -249,6 +268,37 @@ struct WorkloadRuntimeTests {
             let deleted = try await harness.kubectl("wait", "--for=delete", "job/train", "--timeout=60s", timeout: .seconds(90))
             #expect(deleted.succeeded, "ttlSecondsAfterFinished: \(deleted)")
             _ = try await waitFor(harness, "pods", "the job's pods deleted with it") { ($0["items"]?.arrayValue ?? []).isEmpty }
+        }
+    }
+
+    @Test("a Job past activeDeadlineSeconds fails with DeadlineExceeded and its running pod is stopped")
+    func jobDeadline() async throws {
+        try await withNode { harness, _ in
+            let manifest = """
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: slow}
+                spec:
+                  activeDeadlineSeconds: 2
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      terminationGracePeriodSeconds: 5
+                      containers: [{name: c, image: \(image):dev, args: [idle]}]
+                """
+            _ = try await harness.kubectlOK("apply", "-f", "-", stdin: manifest)
+            let failed = try await harness.kubectl("wait", "--for=condition=Failed", "job/slow", "--timeout=60s", timeout: .seconds(90))
+            #expect(failed.succeeded, "\(failed)")
+            let job = try JSONValue.parse(try await harness.kubectlOK("get", "job", "slow", "-o", "json"))
+            let condition = (job[path: ["status", "conditions"]]?.arrayValue ?? []).first { $0["type"]?.stringValue == "Failed" }
+            #expect(condition?["reason"]?.stringValue == "DeadlineExceeded", "\(job.serialized())")
+            _ = try await waitFor(harness, "pods", "the running pod stopped") { list in
+                (list["items"]?.arrayValue ?? []).allSatisfy {
+                    $0[path: ["status", "phase"]]?.stringValue == "Failed" || $0[path: ["metadata", "deletionTimestamp"]] != nil
+                }
+            }
+            let table = try await harness.kubectlOK("get", "job", "slow")
+            #expect(table.contains("Failed") && table.contains("0/1"), "\(table)")
         }
     }
 
