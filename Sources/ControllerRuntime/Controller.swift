@@ -47,11 +47,7 @@ public final class Controller: Sendable {
     /// Enqueues the controller owner (of kind `ownerKind`) of each object `informer` sees, so a
     /// change to a child reconciles its parent.
     public func watchOwned<Object>(_ informer: Informer<Object>, ownerKind: String) {
-        watch(informer) { object in
-            (object.metadata.ownerReferences ?? [])
-                .filter { $0.controller == true && $0.kind == ownerKind }
-                .map { ObjectKey(namespace: object.metadata.namespace, name: $0.name) }
-        }
+        watch(informer) { object in object.controllerKey(kind: ownerKind).map { [$0] } ?? [] }
     }
 
     /// Runs the workers until the task is cancelled; then stops handing out keys and waits for

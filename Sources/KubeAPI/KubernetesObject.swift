@@ -12,3 +12,14 @@ extension KubernetesObject {
     /// `namespace/name`, or `name` for cluster-scoped objects: how logs and work queues name it.
     public var objectKey: ObjectKey { ObjectKey(namespace: metadata.namespace, name: metadata.name ?? "") }
 }
+
+extension KubernetesObject {
+    /// The key of the object's controller (its owner reference with `controller: true`, in the
+    /// object's namespace), if it has one of `kind` (any kind when nil).
+    public func controllerKey(kind: String? = nil) -> ObjectKey? {
+        guard let owner = metadata.ownerReferences?.first(where: { $0.controller == true }), kind == nil || owner.kind == kind else {
+            return nil
+        }
+        return ObjectKey(namespace: metadata.namespace, name: owner.name)
+    }
+}

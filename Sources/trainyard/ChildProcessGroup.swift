@@ -38,23 +38,4 @@ enum ChildProcessGroup {
         let count = recv(fd, &buffer, buffer.count, 0)
         return count > 12 && String(decoding: buffer.prefix(count), as: UTF8.self).contains(" 200 ")
     }
-
-    /// A port nothing listens on now, chosen by the system.
-    static func freeLoopbackPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw CLIFailure("cannot open a socket to find a free port: errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw CLIFailure("cannot bind 127.0.0.1 to find a free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }

@@ -1,3 +1,4 @@
+import DevRuntime
 import Foundation
 
 /// The Trainyard controller that `trainyard dev` runs beside the API server: this binary's
@@ -21,9 +22,8 @@ final class ControllerChild: @unchecked Sendable {
 
     /// Starts `trainyard controller` and waits (up to 30 s) until it is ready.
     static func start(executable: String, kubeconfig: String, logFile: String) async throws -> ControllerChild {
-        let metricsPort = try ChildProcessGroup.freeLoopbackPort()
-        var healthPort = try ChildProcessGroup.freeLoopbackPort()
-        while healthPort == metricsPort { healthPort = try ChildProcessGroup.freeLoopbackPort() }
+        let ports = PortAllocator()
+        let (metricsPort, healthPort) = (try ports.allocate(), try ports.allocate())
         FileManager.default.createFile(atPath: logFile, contents: nil)
         let log = FileHandle(forWritingAtPath: logFile)
         let process = Process()

@@ -34,18 +34,18 @@ final class DeploymentController: Sendable {
         let deployments = self.deployments
         let replicaSets = self.replicaSets
         controller.watch(replicaSetInformer) { replicaSet in
-            if let owner = replicaSet.metadata.ownerReferences?.first(where: { $0.controller == true }) {
-                return owner.kind == "Deployment" ? [ObjectKey(namespace: replicaSet.metadata.namespace, name: owner.name)] : []
+            // An orphan: any Deployment of its namespace may adopt it.
+            guard replicaSet.controllerKey() != nil else {
+                return deployments.list(namespace: replicaSet.metadata.namespace).map(\.objectKey)
             }
-            return deployments.list(namespace: replicaSet.metadata.namespace).map(\.objectKey)
+            return replicaSet.controllerKey(kind: "Deployment").map { [$0] } ?? []
         }
         // Pods matter only to Recreate, which waits until no old Pod runs: map a Pod to its ReplicaSet's Deployment.
         controller.watch(podInformer) { pod in
-            guard let owner = pod.metadata.ownerReferences?.first(where: { $0.controller == true && $0.kind == "ReplicaSet" }),
-                let replicaSet = replicaSets.get(namespace: pod.metadata.namespace, name: owner.name),
-                let deployment = replicaSet.metadata.ownerReferences?.first(where: { $0.controller == true && $0.kind == "Deployment" })
+            guard let replicaSet = pod.controllerKey(kind: "ReplicaSet").flatMap(replicaSets.get),
+                let deployment = replicaSet.controllerKey(kind: "Deployment")
             else { return [] }
-            return [ObjectKey(namespace: pod.metadata.namespace, name: deployment.name)]
+            return [deployment]
         }
     }
 

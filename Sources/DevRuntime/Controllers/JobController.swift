@@ -37,15 +37,13 @@ final class JobController: Sendable {
             EventHandler(
                 onUpdate: { [weak self] _, pod in
                     guard !(pod.metadata.finalizers ?? []).contains(JobPlan.trackingFinalizer), let uid = pod.metadata.uid,
-                        let owner = pod.metadata.ownerReferences?.first(where: { $0.controller == true && $0.kind == "Job" })
+                        let job = pod.controllerKey(kind: "Job")
                     else { return }
-                    self?.removalsInFlight.withLock { _ = $0[ObjectKey(namespace: pod.metadata.namespace, name: owner.name)]?.remove(uid) }
+                    self?.removalsInFlight.withLock { _ = $0[job]?.remove(uid) }
                 },
                 onDelete: { [weak self] pod in
-                    guard let uid = pod.metadata.uid,
-                        let owner = pod.metadata.ownerReferences?.first(where: { $0.controller == true && $0.kind == "Job" })
-                    else { return }
-                    self?.removalsInFlight.withLock { _ = $0[ObjectKey(namespace: pod.metadata.namespace, name: owner.name)]?.remove(uid) }
+                    guard let uid = pod.metadata.uid, let job = pod.controllerKey(kind: "Job") else { return }
+                    self?.removalsInFlight.withLock { _ = $0[job]?.remove(uid) }
                 }))
         let controller = manager.controller(name: "job") { [weak self] key in
             guard let self else { return .awaitChange }
@@ -139,7 +137,7 @@ final class JobController: Sendable {
     private func releaseOrphans(_ key: ObjectKey) async throws {
         for pod in pods.list(namespace: key.namespace) {
             guard (pod.metadata.finalizers ?? []).contains(JobPlan.trackingFinalizer),
-                pod.metadata.ownerReferences?.contains(where: { $0.controller == true && $0.kind == "Job" && $0.name == key.name }) == true,
+                pod.controllerKey(kind: "Job") == key,
                 let uid = pod.metadata.uid, let name = pod.metadata.name
             else { continue }
             try await writes.removeFinalizer(

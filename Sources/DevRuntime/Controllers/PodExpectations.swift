@@ -68,11 +68,7 @@ final class PodExpectations: Sendable {
 
     /// An informer handler that lowers the expectations of a Pod's controller (of `ownerKind`).
     func handler(ownerKind: String) -> EventHandler<DynamicObject> {
-        let owner = { @Sendable (pod: DynamicObject) -> ObjectKey? in
-            guard let reference = (pod.metadata.ownerReferences ?? []).first(where: { $0.controller == true && $0.kind == ownerKind })
-            else { return nil }
-            return ObjectKey(namespace: pod.metadata.namespace, name: reference.name)
-        }
+        let owner = { @Sendable (pod: DynamicObject) in pod.controllerKey(kind: ownerKind) }
         return EventHandler(
             onAdd: { [self] pod in
                 guard let key = owner(pod) else { return }

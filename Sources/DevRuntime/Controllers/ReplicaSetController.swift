@@ -32,11 +32,9 @@ final class ReplicaSetController: Sendable {
         controller.watchPrimary(replicaSetInformer)
         let replicaSets = self.replicaSets
         controller.watch(podInformer) { pod in
-            if let owner = pod.metadata.ownerReferences?.first(where: { $0.controller == true }) {
-                return owner.kind == "ReplicaSet" ? [ObjectKey(namespace: pod.metadata.namespace, name: owner.name)] : []
-            }
             // An orphan: any ReplicaSet of its namespace may adopt it.
-            return replicaSets.list(namespace: pod.metadata.namespace).map(\.objectKey)
+            guard pod.controllerKey() != nil else { return replicaSets.list(namespace: pod.metadata.namespace).map(\.objectKey) }
+            return pod.controllerKey(kind: "ReplicaSet").map { [$0] } ?? []
         }
     }
 
