@@ -88,9 +88,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "Controllers",
+            dependencies: [
+                "ControllerRuntime", "KubeClient", "KubeAPI", "TrainyardAPI", "Tracking", "Learn",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "trainyard",
             dependencies: [
+                "Controllers",
                 "DevCluster",
                 "DevRuntime",
                 "DataIO",
@@ -144,6 +152,10 @@ let package = Package(
             dependencies: ["ControllerRuntime", "KubeClient", "DevCluster", "TrainyardTesting"]
         ),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO"]),
+        .testTarget(
+            name: "ControllersTests",
+            dependencies: ["Controllers", "TrainyardAPI", "KubeAPI", "Tracking", "DevRuntime", "DevCluster", "TrainyardTesting"]
+        ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrainyardTesting"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "DataIO", "KubeAPI", "TrainyardTesting"]),
         .testTarget(name: "KubectlIntegrationTests", dependencies: ["DevCluster", "TrainyardTesting"]),

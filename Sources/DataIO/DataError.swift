@@ -26,6 +26,13 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The header name of ``column``, when known.
     public let columnName: String?
 
+    /// True when the source could not be read at all (missing, unreachable, not permitted), as
+    /// opposed to data that was read and found wrong: the first may pass on a retry, the second not.
+    public var isSourceUnreadable: Bool {
+        if case .unreadable = code { return true }
+        return false
+    }
+
     private init(_ code: Code, source: String, line: Int? = nil, column: Int? = nil, columnName: String? = nil) {
         self.code = code
         self.source = source

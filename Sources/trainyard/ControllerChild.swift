@@ -20,8 +20,8 @@ final class ControllerChild: @unchecked Sendable {
         self.logFile = logFile
     }
 
-    /// Starts `trainyard controller` and waits (up to 30 s) until it is ready.
-    static func start(executable: String, kubeconfig: String, logFile: String) async throws -> ControllerChild {
+    /// Starts `trainyard controller` and waits (up to 30 s) until it answers /healthz.
+    static func start(executable: String, kubeconfig: String, trackingURI: String?, logFile: String) async throws -> ControllerChild {
         let ports = PortAllocator()
         let (metricsPort, healthPort) = (try ports.allocate(), try ports.allocate())
         FileManager.default.createFile(atPath: logFile, contents: nil)
@@ -32,6 +32,7 @@ final class ControllerChild: @unchecked Sendable {
             "controller", "--kubeconfig", kubeconfig, "--leader-elect", "--leader-election-namespace", "default",
             "--metrics-bind-address", "127.0.0.1:\(metricsPort)", "--health-probe-bind-address", "127.0.0.1:\(healthPort)",
         ]
+        if let trackingURI { process.arguments! += ["--tracking-uri", trackingURI] }
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
@@ -42,11 +43,12 @@ final class ControllerChild: @unchecked Sendable {
             guard process.isRunning else {
                 throw CLIFailure("trainyard controller exited with status \(process.terminationStatus); see \(logFile)")
             }
-            if ChildProcessGroup.answers200(port: healthPort, path: "/readyz") { return child }
+            // Alive, not ready: readiness waits for the informers, which need the CRDs applied.
+            if ChildProcessGroup.answers200(port: healthPort, path: "/healthz") { return child }
             try await Task.sleep(for: .milliseconds(200))
         }
         child.stop()
-        throw CLIFailure("trainyard controller was not ready within 30 s; see \(logFile)")
+        throw CLIFailure("trainyard controller did not answer /healthz within 30 s; see \(logFile)")
     }
 
     func stop() {

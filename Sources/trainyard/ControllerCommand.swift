@@ -1,8 +1,11 @@
 import ArgumentParser
 import ControllerRuntime
+import Controllers
 import Foundation
 import KubeClient
+import Learn
 import Logging
+import Tracking
 
 struct ControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,6 +45,13 @@ struct ControllerCommand: AsyncParsableCommand {
 
     @Option(help: "Concurrent reconciles per controller.")
     var workers = 2
+
+    @Option(
+        help: "MLflow tracking server for TrainingJobs, reached by the controller and the training pods (default: $MLFLOW_TRACKING_URI).")
+    var trackingURI: String?
+
+    @Option(help: "Image of training pods when a TrainingJob gives none.")
+    var trainerImage = "ghcr.io/trainyard/trainyard:\(TrainyardVersion.current)"
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
@@ -104,10 +114,20 @@ struct ControllerCommand: AsyncParsableCommand {
                 "server": "\(clientConfiguration.server)", "config": "\(clientConfiguration.source)",
                 "namespace": "\(namespace.isEmpty ? "<all>" : namespace)", "leaderElection": "\(leaderElect)",
             ])
-        if manager.controllerCount == 0 {
-            logger.notice(
-                "no reconcilers are registered yet: the TrainingJob, ModelDeployment and BatchPrediction controllers arrive in later issues; running the manager (probes, metrics, leader election) without them"
-            )
+        let environment = ProcessInfo.processInfo.environment
+        // Reconcilers hold themselves weakly in their closures: kept here while the manager runs.
+        var reconcilers: [any Sendable] = []
+        if let uri = trackingURI ?? nonEmpty(environment["MLFLOW_TRACKING_URI"]) {
+            var mlflow = try MLflowConfiguration(trackingURI: uri)
+            mlflow.token = nonEmpty(environment["MLFLOW_TRACKING_TOKEN"])
+            mlflow.username = nonEmpty(environment["MLFLOW_TRACKING_USERNAME"])
+            mlflow.password = nonEmpty(environment["MLFLOW_TRACKING_PASSWORD"])
+            reconcilers.append(
+                TrainingJobController(manager: manager, settings: TrainingJobSettings(image: trainerImage, mlflow: mlflow), logger: logger))
+            logger.info("reconciling TrainingJobs", metadata: ["mlflow": "\(uri)", "trainerImage": "\(trainerImage)"])
+        } else {
+            logger.warning(
+                "TrainingJobs are not reconciled: give --tracking-uri or set MLFLOW_TRACKING_URI (they record their runs in MLflow)")
         }
         do {
             try await manager.run()
@@ -115,6 +135,7 @@ struct ControllerCommand: AsyncParsableCommand {
             logger.critical("the controller manager stopped with an error", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
+        withExtendedLifetime(reconcilers) {}
         logger.info("the controller manager stopped")
     }
 }

@@ -69,6 +69,22 @@ struct DevCommand: AsyncParsableCommand {
         help: "Run the Trainyard controller (trainyard controller, as a child process with leader election) against this cluster.")
     var controller = true
 
+    /// Where the Trainyard image keeps its sample datasets (the repository's `data/`).
+    static let imageDatasets = "/usr/share/trainyard/datasets"
+
+    /// The repository's `data/` as this machine has it: beside the working directory, or above the
+    /// built binary (`.build/debug/trainyard`).
+    static func datasetsDirectory(binary: String) -> String? {
+        let candidates = [
+            FileManager.default.currentDirectoryPath + "/data",
+            URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("../../../data").standardizedFileURL.path,
+        ]
+        return candidates.first { path in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+    }
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port: \(port) is not a port; expected 0...65535") }
         guard (1...65535).contains(mlflowPort) else {
@@ -117,6 +133,9 @@ struct DevCommand: AsyncParsableCommand {
                         trainyardImage: image, binaryPath: Bundle.main.executablePath ?? binary, stateDirectory: runtimeDirectory,
                         podLogsDirectory: runtimeDirectory + "/logs")
                     configuration.nodeName = "trainyard-dev"
+                    if let datasets = DevCommand.datasetsDirectory(binary: Bundle.main.executablePath ?? binary) {
+                        configuration.imagePaths[DevCommand.imageDatasets] = datasets
+                    }
                     var runtimeLogger = serverLogger
                     runtimeLogger[metadataKey: "component"] = "kubelet"
                     let node = try DevNode(
@@ -135,7 +154,9 @@ struct DevCommand: AsyncParsableCommand {
             }
             if controller {
                 let binary = Bundle.main.executablePath ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-                stack.startController(executable: binary, kubeconfig: kubeconfigPath, logFile: controllerLog)
+                // With MLflow, TrainingJobs record there; the controller retries until it has started.
+                let trackingURI = mlflow && MLflowChild.find() != nil ? "http://127.0.0.1:\(mlflowPort)" : nil
+                stack.startController(executable: binary, kubeconfig: kubeconfigPath, trackingURI: trackingURI, logFile: controllerLog)
             }
             if mlflow {
                 if let executable = MLflowChild.find() {
@@ -184,10 +205,11 @@ final class DevStack: Sendable {
         parts.withLock { $0.mlflow = task }
     }
 
-    func startController(executable: String, kubeconfig: String, logFile: String) {
+    func startController(executable: String, kubeconfig: String, trackingURI: String?, logFile: String) {
         let task = Task { () -> ControllerChild? in
             do {
-                let child = try await ControllerChild.start(executable: executable, kubeconfig: kubeconfig, logFile: logFile)
+                let child = try await ControllerChild.start(
+                    executable: executable, kubeconfig: kubeconfig, trackingURI: trackingURI, logFile: logFile)
                 print(
                     "trainyard dev: controller running (pid \(child.pid)), ready at \(child.readyURL), metrics at \(child.metricsURL), log in \(logFile)"
                 )

@@ -103,10 +103,12 @@ struct TrainCommand: AsyncParsableCommand {
         do {
             try await trainAndRecord()
         } catch let failure as CLIFailure {
-            TerminationMessage.write(TerminationMessage.json(["error": failure.description]))
+            var message: [String: Any] = ["error": failure.description]
+            if let reason = failure.reason { message["reason"] = reason.rawValue }
+            TerminationMessage.write(TerminationMessage.json(message))
             throw failure
         } catch let error as ValidationError {
-            TerminationMessage.write(TerminationMessage.json(["error": error.message]))
+            TerminationMessage.write(TerminationMessage.json(["error": error.message, "reason": FailureReason.invalidArguments.rawValue]))
             throw error
         }
     }
@@ -122,9 +124,9 @@ struct TrainCommand: AsyncParsableCommand {
         do {
             (outcome, files) = try train()
         } catch let error as ModelError {
-            throw CLIFailure(error.message)
+            throw CLIFailure(error.message, reason: .invalidData)
         } catch let error as DataError {
-            throw CLIFailure(error.description)
+            throw CLIFailure(error.description, reason: error.isSourceUnreadable ? .dataSourceError : .invalidData)
         }
         var summary: [String: Any] = [
             "model": outcome.model.model.type.rawValue, "task": outcome.model.task.rawValue, "target": outcome.model.target.name,
@@ -159,7 +161,7 @@ struct TrainCommand: AsyncParsableCommand {
             if let version = recorded.modelVersion { message += "; registered \(version.name) version \(version.version)" }
             FileHandle.standardError.write(Data((message + "\n").utf8))
         case .failure(let error as MLflowError):
-            throw CLIFailure("MLflow: \(error.message) (the model and metrics are in \(output))")
+            throw CLIFailure("MLflow: \(error.message) (the model and metrics are in \(output))", reason: .trackingUnavailable)
         case .failure(let error):
             throw error
         }
@@ -174,7 +176,7 @@ struct TrainCommand: AsyncParsableCommand {
         do {
             _ = try ModelParameters.configuration(model, parameters)
         } catch let error as ModelError {
-            throw CLIFailure("--param: \(error.message)")
+            throw CLIFailure("--param: \(error.message)", reason: .invalidArguments)
         }
 
         var csv = CSVOptions(delimiter: delimiter.utf8.first!)
@@ -214,9 +216,23 @@ enum ProgressStyle: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// A failure the user can fix: printed as `trainyard: <message>` and exit status 1, without a trace.
+/// `reason` classifies it in the termination message, for the controller's conditions.
 struct CLIFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ message: String) { description = message }
+    let reason: FailureReason?
+    init(_ message: String, reason: FailureReason? = nil) {
+        description = message
+        self.reason = reason
+    }
+}
+
+/// Why `trainyard train` failed, as the `reason` of its termination message: whether trying
+/// again could help (a source or MLflow that was unreachable) or not (data or arguments that are wrong).
+enum FailureReason: String {
+    case dataSourceError = "DataSourceError"
+    case invalidData = "InvalidData"
+    case invalidArguments = "InvalidArguments"
+    case trackingUnavailable = "TrackingUnavailable"
 }
 
 extension LearningTask: ExpressibleByArgument {}

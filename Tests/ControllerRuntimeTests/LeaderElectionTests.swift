@@ -37,8 +37,8 @@ struct LeaderElectionTests {
         let waited = try #require(leaderAt) - started
         #expect(waited >= .seconds(2), "took the lease after \(waited), before it expired")
         // Expected at ~2.0-2.5 s (expiry plus one retry period); the bound only catches a candidate
-        // that never takes an expired lease, with room for a loaded 2-core CI machine.
-        #expect(waited < .seconds(10), "took \(waited) to take an expired lease")
+        // that never takes an expired lease, with room for a loaded 2-core CI machine (20 s seen).
+        #expect(waited < .seconds(60), "took \(waited) to take an expired lease")
         let lease = try await client.get(Lease.self, namespace: "default", name: "safety")
         #expect(lease.spec?.holderIdentity == "candidate")
         #expect(lease.spec?.leaseTransitions == 4)

@@ -149,7 +149,8 @@ import Testing
         #expect(spec[path: ["data", "format"]] == "csv")
         #expect(spec["backoffLimit"] == 2)
         #expect(spec[path: ["register", "promotion", "alias"]] == "champion")
-        #expect(spec[path: ["register", "promotion", "mode"]] == "max")
+        // The mode has no schema default: it follows the metric's direction unless given.
+        #expect(spec[path: ["register", "promotion", "mode"]] == nil)
         // Defaults apply only where the parent object exists.
         #expect(spec["tuning"] == nil)
 

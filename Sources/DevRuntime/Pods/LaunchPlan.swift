@@ -158,6 +158,10 @@ public struct LaunchPlan: Sendable, Equatable {
             }
             mounts.append((trimSlash(path), local))
         }
+        // Files the image carries (its sample datasets), where no volume covers them.
+        for (path, local) in configuration.imagePaths where !mounts.contains(where: { $0.path == trimSlash(path) }) {
+            mounts.append((trimSlash(path), local))
+        }
         mounts.sort { $0.path.count > $1.path.count }
         let terminationFile = directories.terminationMessage(name)
         let mapPath: (String) -> String = { text in

@@ -18,6 +18,10 @@ public struct PodRuntimeConfiguration: Sendable {
     public var initialBackoff: Duration = .seconds(10)
     public var maxBackoff: Duration = .seconds(300)
     public var backoffResetAfter: Duration = .seconds(600)
+    /// Directories of the Trainyard image, by their path in the image, as this machine holds them:
+    /// `/usr/share/trainyard/datasets` is the repository's `data/`. Paths under them in a
+    /// container's arguments, environment and working directory are rewritten, as for volumes.
+    public var imagePaths: [String: String] = [:]
     /// How often a container waiting for a missing Secret or ConfigMap tries again.
     public var configRetryInterval: Duration = .seconds(2)
 

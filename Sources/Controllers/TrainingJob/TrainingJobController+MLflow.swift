@@ -1,0 +1,109 @@
+import Foundation
+import KubeAPI
+import Learn
+import Tracking
+import TrainyardAPI
+
+extension TrainingJobController {
+    /// The job's experiment and run: the run an earlier reconcile made (found by the job's UID tag,
+    /// in case its status write was lost), else a new one.
+    func ensureRun(_ job: TrainingJob) async throws -> (experimentId: String, runId: String) {
+        let experiment = job.spec.experiment ?? job.metadata.namespace ?? "default"
+        let experimentId = try await mlflow.ensureExperiment(named: experiment)
+        let uid = job.metadata.uid ?? ""
+        let existing = try await mlflow.searchRuns(
+            experimentIds: [experimentId], filter: "tags.`\(Self.jobUIDTag)` = '\(uid)'", maxResults: 1)
+        if let run = existing.first { return (experimentId, run.info.runId) }
+        let name = job.metadata.name ?? ""
+        let tags = [
+            Self.jobUIDTag: uid, "trainyard.dev/job": "\(job.metadata.namespace ?? "default")/\(name)",
+            "mlflow.source.type": "JOB", "mlflow.source.name": "trainingjob/\(name)", "mlflow.user": "trainyard-controller",
+        ]
+        let run = try await mlflow.createRun(experimentId: experimentId, name: name, tags: tags)
+        return (experimentId, run.runId)
+    }
+
+    /// Registers the run's model (once: a version of this run is found before one is made), then
+    /// moves the alias to it if it beats the champion, recording the decision in status and as
+    /// tags on the version.
+    func registerAndPromote(
+        _ job: TrainingJob, register: RegisterSpec, runId: String, summary: TrainingSummary, update: inout StatusUpdate
+    ) async throws {
+        let name = register.modelName
+        try await mlflow.ensureRegisteredModel(named: name)
+        let version: ModelVersion
+        if let existing = try await mlflow.modelVersions(name: name).first(where: { $0.runId == runId }) {
+            version = existing
+        } else {
+            let run = try await mlflow.run(id: runId)
+            guard let artifactURI = run.info.artifactUri else {
+                throw MLflowError(.decoding, "MLflow: run \(runId) has no artifact URI")
+            }
+            let source = artifactURI.hasSuffix("/") ? artifactURI + "model" : artifactURI + "/model"
+            version = try await mlflow.createModelVersion(
+                name: name, source: source, runId: runId,
+                tags: ["trainyard.dev/job": "\(job.metadata.namespace ?? "default")/\(job.metadata.name ?? "")"])
+        }
+        update.status.model = RegisteredModelVersion(name: name, version: Int(version.version))
+        update.set(
+            TrainingJob.ConditionType.registered.rawValue, .true, reason: "Registered", message: "\(name) version \(version.version)")
+
+        let policy = register.promotion
+        let alias = policy?.alias ?? "champion"
+        let metricName = policy?.metric ?? (job.spec.task == .classification ? "auc" : "rmse")
+        let metric = try? MetricName(parsing: metricName)
+        let higherIsBetter = policy?.mode.map { $0 == .max } ?? metric?.higherIsBetter ?? true
+        guard let candidate = summary.metrics[metricName] else {
+            update.set(
+                TrainingJob.ConditionType.promoted.rawValue, .false, reason: "MetricMissing",
+                message: "the trainer reported no \(metricName); reported: \(summary.metrics.keys.sorted().joined(separator: ", "))")
+            return
+        }
+        let champion = try await mlflow.modelVersion(name: name, alias: alias)
+        if champion?.version == version.version {
+            // Promoted by an earlier reconcile whose status write was lost.
+            let decision = update.status.promotion
+            update.set(
+                TrainingJob.ConditionType.promoted.rawValue, .true, reason: decision?.reason == nil ? "AlreadyChampion" : "Promoted",
+                message: "\(name) version \(version.version) is @\(alias)")
+            if update.status.promotion == nil {
+                update.status.promotion = PromotionStatus(candidate: candidate, decision: .promoted, reason: "AlreadyChampion")
+            }
+            return
+        }
+        let championScore = try await championScore(champion, metric: metricName, summary: summary)
+        let championMetric = championScore?.score
+        var decision = PromotionDecider.decide(
+            metric: metricName, higherIsBetter: higherIsBetter, minImprovement: policy?.minImprovement ?? 0,
+            confidence: policy?.confidence, candidate: candidate, champion: championMetric, lowerBound: summary.improvementLowerBound)
+        if championScore?.sameRows == false {
+            decision.message += " (the champion's score is from its own run's validation rows: this trainer did not score it on these)"
+        }
+        if decision.promote {
+            try await mlflow.setAlias(name: name, alias: alias, version: version.version)
+        }
+        for (key, value) in [
+            "trainyard.promotion.decision": decision.promote ? "Promoted" : "Rejected", "trainyard.promotion.reason": decision.reason,
+            "trainyard.promotion.message": decision.message,
+        ] {
+            try await mlflow.setModelVersionTag(name: name, version: version.version, key: key, value: value)
+        }
+        update.status.promotion = PromotionStatus(
+            candidate: candidate, champion: championMetric, delta: decision.delta, decision: decision.promote ? .promoted : .rejected,
+            reason: decision.reason)
+        update.set(
+            TrainingJob.ConditionType.promoted.rawValue, decision.promote ? .true : .false, reason: decision.reason,
+            message: decision.message + (decision.promote ? "; \(name) version \(version.version) is now @\(alias)" : ""))
+    }
+
+    /// The champion's metric: on the candidate's validation rows when the trainer scored it there
+    /// (`sameRows`), else as recorded with the champion's own run. Nil when there is no champion.
+    private func championScore(_ champion: ModelVersion?, metric: String, summary: TrainingSummary) async throws -> (
+        score: Double, sameRows: Bool
+    )? {
+        guard let champion else { return nil }
+        if let score = summary.championMetrics[metric] { return (score, true) }
+        guard let runId = champion.runId, let score = try await mlflow.run(id: runId).metrics["validation_\(metric)"] else { return nil }
+        return (score, false)
+    }
+}

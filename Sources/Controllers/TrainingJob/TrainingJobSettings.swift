@@ -1,0 +1,22 @@
+import Foundation
+import Tracking
+
+/// How the TrainingJob controller runs: the image of training pods, the MLflow server its runs
+/// live in (the same URI for the controller and the pods), and timing.
+public struct TrainingJobSettings: Sendable {
+    /// The Trainyard image when a job gives none.
+    public var image: String
+    /// MLflow as the controller reaches it; pods get the same tracking URI.
+    public var mlflow: MLflowConfiguration
+    /// How long a trainer keeps retrying an unreachable MLflow before its attempt fails.
+    public var trainerTrackingRetrySeconds = 300
+    /// The first retry of a failed attempt waits this long, doubling per failure.
+    public var initialBackoff: TimeInterval = TrainingAttempts.initialBackoff
+    /// Retries of the controller's own MLflow calls while it is unreachable, doubling up to 5 minutes.
+    public var trackingRetryDelay: Duration = .seconds(5)
+
+    public init(image: String, mlflow: MLflowConfiguration) {
+        self.image = image
+        self.mlflow = mlflow
+    }
+}

@@ -1,0 +1,225 @@
+import ControllerRuntime
+import Controllers
+import DevCluster
+import DevRuntime
+import Foundation
+import KubeAPI
+import Logging
+import Testing
+import Tracking
+import TrainyardTesting
+
+/// The whole path of a TrainingJob: real MLflow, the dev API server with its pod runtime, the
+/// TrainingJob controller, and real kubectl.
+private struct Stack {
+    let harness: DevClusterHarness
+    let mlflow: MLflowClient
+    let mlflowURL: String
+}
+
+private func withStack(_ body: (Stack) async throws -> Void) async throws {
+    let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
+    let server = try await MLflowServer.start()
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-tj-\(UUID().uuidString.prefix(8))").path
+    let logs = scratch + "/logs"
+    let harness = try await DevClusterHarness.start(podLogsDirectory: logs)
+    var logger = Logger(label: "test.trainingjob")
+    logger.logLevel = .warning
+    var tasks: [Task<Void, any Error>] = []
+    func stopAll() async {
+        for task in tasks { task.cancel() }
+        for task in tasks { _ = try? await task.value }
+        await harness.stop()
+        await server.stop()
+        try? FileManager.default.removeItem(atPath: scratch)
+    }
+    do {
+        try await harness.kubectlOK("apply", "-f", repositoryRoot + "/crds/")
+        try await harness.kubectlOK("wait", "--for=condition=Established", "crd", "--all", "--timeout=30s")
+        var pods = PodRuntimeConfiguration(
+            trainyardImage: "ghcr.io/trainyard/trainyard", binaryPath: binary, stateDirectory: scratch + "/state", podLogsDirectory: logs)
+        pods.imagePaths["/usr/share/trainyard/datasets"] = repositoryRoot + "/data"
+        let node = try DevNode(
+            clientConfiguration: try harness.clientConfiguration(), configuration: DevNodeConfiguration(pods: pods), logger: logger)
+        tasks.append(Task { try await node.run() })
+
+        let mlflowConfiguration = try MLflowConfiguration(trackingURI: server.url)
+        var settings = TrainingJobSettings(image: "ghcr.io/trainyard/trainyard:test", mlflow: mlflowConfiguration)
+        settings.initialBackoff = 1
+        settings.trainerTrackingRetrySeconds = 20
+        let manager = try Manager(
+            clientConfiguration: try harness.clientConfiguration(), configuration: ManagerConfiguration(workers: 2), logger: logger)
+        let controller = TrainingJobController(manager: manager, settings: settings, logger: logger)
+        tasks.append(
+            Task {
+                try await manager.run(signals: [])
+                withExtendedLifetime(controller) {}
+            })
+        try await body(Stack(harness: harness, mlflow: MLflowClient(mlflowConfiguration), mlflowURL: server.url))
+    } catch {
+        await stopAll()
+        throw error
+    }
+    await stopAll()
+}
+
+private func trainingJob(_ harness: DevClusterHarness, _ name: String) async throws -> JSONValue {
+    try JSONValue.parse(try await harness.kubectlOK("get", "tj", name, "-o", "json"))
+}
+
+private func condition(_ job: JSONValue, _ type: String) -> JSONValue? {
+    (job[path: ["status", "conditions"]]?.arrayValue ?? []).first { $0["type"]?.stringValue == type }
+}
+
+/// A variant of examples/dev/trainingjob.yaml.
+private func manifest(
+    name: String, target: String = "diagnosis", source: String = "/usr/share/trainyard/datasets/breast_cancer.csv",
+    params: String = "{numTrees: 40, maxDepth: 3}", backoffLimit: Int = 2
+) -> String {
+    """
+    apiVersion: trainyard.dev/v1alpha1
+    kind: TrainingJob
+    metadata: {name: \(name)}
+    spec:
+      experiment: e2e
+      data: {source: "\(source)", target: \(target)}
+      task: classification
+      model: {type: gbdt, params: \(params)}
+      register: {modelName: cancer, promotion: {metric: auc, minImprovement: 0.002}}
+      seed: 7
+      backoffLimit: \(backoffLimit)
+    """
+}
+
+@Suite("TrainingJob end to end: dev cluster, real MLflow, real kubectl", .serialized)
+struct TrainingJobEndToEndTests {
+    @Test("examples/dev/trainingjob.yaml trains in a locked-down pod, records a FINISHED run, and version 1 becomes @champion")
+    func exampleSucceeds() async throws {
+        try await withStack { stack in
+            let harness = stack.harness
+            try await harness.kubectlOK("apply", "-f", repositoryRoot + "/examples/dev/trainingjob.yaml")
+            let wait = try await harness.kubectl(
+                "wait", "--for=condition=Succeeded", "tj/breast-cancer-gbdt", "--timeout=180s", timeout: .seconds(200))
+            let job = try await trainingJob(harness, "breast-cancer-gbdt")
+            #expect(wait.succeeded, "\(wait)\n\(job.serialized())")
+
+            // kubectl get tj: NAME PHASE MODEL VERSION METRIC AGE; -o wide adds the decision and the run.
+            let row = try await harness.kubectlOK("get", "tj", "--no-headers").split(separator: " ", omittingEmptySubsequences: true)
+            #expect(row.prefix(4) == ["breast-cancer-gbdt", "Succeeded", "breast-cancer", "1"], "\(row)")
+            #expect(row.count > 4 && (Double(row[4]) ?? 0) > 0.95, "the METRIC column: \(row)")
+            let wide = try await harness.kubectlOK("get", "tj", "-o", "wide")
+            #expect(wide.contains("Promoted"), "\(wide)")
+            let status = try #require(job["status"])
+            #expect(status["phase"]?.stringValue == "Succeeded")
+            #expect(status["attempts"]?.intValue == 1)
+            #expect((status[path: ["metrics", "auc"]]?.doubleValue ?? 0) > 0.95, "\(status.serialized())")
+            #expect(status[path: ["model", "name"]]?.stringValue == "breast-cancer")
+            #expect(status[path: ["model", "version"]]?.intValue == 1)
+            #expect(status[path: ["promotion", "decision"]]?.stringValue == "Promoted")
+            #expect(condition(job, "Promoted")?["reason"]?.stringValue == "FirstModel")
+            #expect(condition(job, "Registered")?["status"]?.stringValue == "True")
+            #expect(condition(job, "Valid")?["status"]?.stringValue == "True")
+
+            // The MLflow run: created by the controller, filled and finished by the trainer.
+            let runId = try #require(status["runId"]?.stringValue)
+            let run = try await stack.mlflow.run(id: runId)
+            #expect(run.info.status == .finished)
+            #expect(run.tags["trainyard.dev/job-uid"] == job[path: ["metadata", "uid"]]?.stringValue)
+            #expect(run.params["numTrees"] == "60", "params: \(run.params)")
+            let curve = try #require(run.metrics.keys.first { $0.hasPrefix("validation-") }, "no per-round curve in \(run.metrics.keys)")
+            let history = try await stack.mlflow.metricHistory(runId: runId, key: curve)
+            #expect(history.count == 60, "\(curve) has \(history.count) steps")
+            let champion = try await stack.mlflow.modelVersion(name: "breast-cancer", alias: "champion")
+            #expect(champion?.version == "1" && champion?.runId == runId)
+
+            // The pod: locked down, owned by the job, one per attempt.
+            let pods = try JSONValue.parse(
+                try await harness.kubectlOK("get", "pods", "-l", "trainyard.dev/training-job=breast-cancer-gbdt", "-o", "json"))
+            let items = pods["items"]?.arrayValue ?? []
+            #expect(items.count == 1)
+            let pod = try #require(items.first)
+            #expect(pod[path: ["metadata", "name"]]?.stringValue == "breast-cancer-gbdt-1")
+            #expect(pod[path: ["metadata", "ownerReferences"]]?.arrayValue?.first?["kind"]?.stringValue == "TrainingJob")
+            #expect(pod[path: ["spec", "securityContext", "runAsNonRoot"]]?.boolValue == true)
+            #expect(pod[path: ["spec", "securityContext", "seccompProfile", "type"]]?.stringValue == "RuntimeDefault")
+            let container = try #require(pod[path: ["spec", "containers"]]?.arrayValue?.first)
+            #expect(container[path: ["securityContext", "readOnlyRootFilesystem"]]?.boolValue == true)
+            #expect(container[path: ["securityContext", "allowPrivilegeEscalation"]]?.boolValue == false)
+            #expect(container[path: ["securityContext", "capabilities", "drop"]] == ["ALL"])
+            #expect(container["terminationMessagePolicy"]?.stringValue == "FallbackToLogsOnError")
+        }
+    }
+
+    @Test("a weaker model registers but is not promoted, with the numbers; a params error is Valid=False with no pod and no run")
+    func weakModelAndInvalidParams() async throws {
+        try await withStack { stack in
+            let harness = stack.harness
+            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "first"))
+            let first = try await harness.kubectl("wait", "--for=condition=Succeeded", "tj/first", "--timeout=180s", timeout: .seconds(200))
+            #expect(first.succeeded, "\(first)")
+            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "weak", params: "{numTrees: 1, maxDepth: 1}"))
+            let weak = try await harness.kubectl("wait", "--for=condition=Succeeded", "tj/weak", "--timeout=180s", timeout: .seconds(200))
+            #expect(weak.succeeded, "\(weak)")
+            let job = try await trainingJob(harness, "weak")
+            let promoted = condition(job, "Promoted")
+            #expect(promoted?["status"]?.stringValue == "False")
+            #expect(promoted?["reason"]?.stringValue == "NotBetterThanChampion", "\(job.serialized())")
+            #expect((promoted?["message"]?.stringValue ?? "").contains("vs champion"), "\(promoted?.serialized() ?? "")")
+            #expect(job[path: ["status", "model", "version"]]?.intValue == 2)
+            #expect(job[path: ["status", "promotion", "decision"]]?.stringValue == "Rejected")
+            let champion = try await stack.mlflow.modelVersion(name: "cancer", alias: "champion")
+            #expect(champion?.version == "1", "the alias stays on version 1")
+
+            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "badparams", params: "{numTrees: 10, maxDepht: 3}"))
+            let invalid = try await waitFor(harness, "badparams") { condition($0, "Valid")?["status"]?.stringValue == "False" }
+            let message = condition(invalid, "Valid")?["message"]?.stringValue ?? ""
+            #expect(message.contains("spec.model.params") && message.contains("maxDepht") && message.contains("maxDepth"), "\(message)")
+            #expect(invalid[path: ["status", "phase"]]?.stringValue == "Failed")
+            #expect(invalid[path: ["status", "runId"]] == nil, "no MLflow run for an invalid job")
+            let pods = try await harness.kubectlOK("get", "pods", "-l", "trainyard.dev/training-job=badparams", "-o", "name")
+            #expect(pods.isEmpty, "no pod for an invalid job: \(pods)")
+        }
+    }
+
+    @Test("a wrong target column fails at once with the real columns; a missing data source fails with DataSourceError naming it")
+    func dataErrors() async throws {
+        try await withStack { stack in
+            let harness = stack.harness
+            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "wrongtarget", target: "diagnosys"))
+            try await harness.kubectlOK(
+                "apply", "-f", "-", stdin: manifest(name: "nosource", source: "/usr/share/trainyard/datasets/missing.csv", backoffLimit: 1))
+            let wrong = try await waitFor(harness, "wrongtarget") { $0[path: ["status", "phase"]]?.stringValue == "Failed" }
+            let failed = condition(wrong, "Failed")
+            #expect(failed?["reason"]?.stringValue == "InvalidData", "\(wrong.serialized())")
+            let text = failed?["message"]?.stringValue ?? ""
+            #expect(text.contains("diagnosys") && text.contains("diagnosis") && text.contains("mean radius"), "\(text)")
+            #expect(wrong[path: ["status", "attempts"]]?.intValue == 1, "wrong data is not retried")
+            let runId = try #require(wrong[path: ["status", "runId"]]?.stringValue)
+            #expect(try await stack.mlflow.run(id: runId).info.status == .failed)
+
+            let missing = try await waitFor(harness, "nosource") { $0[path: ["status", "phase"]]?.stringValue == "Failed" }
+            let reason = condition(missing, "Failed")
+            #expect(reason?["reason"]?.stringValue == "DataSourceError", "\(missing.serialized())")
+            #expect((reason?["message"]?.stringValue ?? "").contains("missing.csv"), "\(reason?.serialized() ?? "")")
+            #expect(missing[path: ["status", "attempts"]]?.intValue == 2, "backoffLimit 1: two attempts")
+            let events = try await harness.kubectlOK("get", "events", "--field-selector", "involvedObject.name=nosource")
+            #expect(events.contains("DataSourceError"), "\(events)")
+        }
+    }
+}
+
+private func waitFor(
+    _ harness: DevClusterHarness, _ name: String, timeout: Duration = .seconds(180), _ condition: (JSONValue) -> Bool
+) async throws -> JSONValue {
+    let deadline = ContinuousClock.now + timeout
+    var last = JSONValue.null
+    while ContinuousClock.now < deadline {
+        if let job = try? await trainingJob(harness, name) {
+            last = job
+            if condition(job) { return job }
+        }
+        try await Task.sleep(for: .milliseconds(250))
+    }
+    Issue.record("tj/\(name) never got there: \(last.serialized())")
+    throw CancellationError()
+}
