@@ -63,6 +63,14 @@ public enum ModelURI: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Names a registered model (`models:/NAME@ALIAS`, `models:/NAME/VERSION`, `models:/NAME/latest`).
+    public var isRegistryReference: Bool {
+        switch self {
+        case .alias, .version, .latest: true
+        default: false
+        }
+    }
+
     /// True for URIs that need an MLflow tracking server to resolve.
     public var needsTrackingServer: Bool {
         if case .local = self { return false }

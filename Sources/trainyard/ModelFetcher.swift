@@ -16,6 +16,28 @@ struct ModelFetcher {
     }
 
     func fetch(_ text: String) async throws -> Fetched {
+        do {
+            return try await fetchOrMissing(text)
+        } catch let missing as ModelMissing {
+            throw CLIFailure(missing.description)
+        }
+    }
+
+    /// Like `fetch`, but nil when the registry has no such model, version or alias (yet).
+    func fetchIfPresent(_ text: String) async throws -> Fetched? {
+        do {
+            return try await fetchOrMissing(text)
+        } catch is ModelMissing {
+            return nil
+        }
+    }
+
+    /// The registry has no such model, version or alias.
+    private struct ModelMissing: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private func fetchOrMissing(_ text: String) async throws -> Fetched {
         let uri: ModelURI
         do {
             uri = try ModelURI(parsing: text)
@@ -49,6 +71,7 @@ struct ModelFetcher {
             if error.code == .notFound, error.message.contains("has no \(MLflowModelFiles.modelFileName)") {
                 throw CLIFailure("--model \(text) is not a Trainyard model: \(error.message)")
             }
+            if error.code == .notFound, uri.isRegistryReference { throw ModelMissing(description: "--model: \(error.message)") }
             throw CLIFailure("--model: \(error.message)")
         case .failure(let error): throw error
         }

@@ -77,6 +77,18 @@ struct TrainCommand: AsyncParsableCommand {
     @OptionGroup(title: "MLflow")
     var tracking: TrackingOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "Score this model (e.g. models:/NAME@champion) on the same validation rows and report both; none there is no error.",
+            valueName: "model-uri"))
+    var champion: String?
+
+    @Option(help: "The metric the champion comparison reports on (default: auc for classification, rmse for regression).")
+    var promotionMetric: String?
+
+    @Option(help: "With --champion: also a paired bootstrap lower bound of the improvement at this confidence, such as 0.95.")
+    var confidence: Double?
+
     func validate() throws {
         guard delimiter.utf8.count == 1 else { throw ValidationError("--delimiter must be one character, got \"\(delimiter)\"") }
         guard validationFraction > 0, validationFraction < 1 else {
@@ -84,6 +96,16 @@ struct TrainCommand: AsyncParsableCommand {
         }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (every core) or more, got \(threads)") }
         _ = try parsedParameters()
+        if let confidence, !(0.5...0.999).contains(confidence) {
+            throw ValidationError("--confidence must be in [0.5, 0.999], got \(confidence)")
+        }
+        if let promotionMetric {
+            do {
+                _ = try MetricName(parsing: promotionMetric)
+            } catch {
+                throw ValidationError("--promotion-metric: \(error)")
+            }
+        }
     }
 
     func parsedParameters() throws -> [String: String] {
@@ -121,8 +143,9 @@ struct TrainCommand: AsyncParsableCommand {
         }
         let outcome: TrainingOutcome
         let files: WrittenFiles
+        let frames: (train: DataFrame, validation: DataFrame?)
         do {
-            (outcome, files) = try train()
+            (outcome, files, frames) = try train()
         } catch let error as ModelError {
             throw CLIFailure(error.message, reason: .invalidData)
         } catch let error as DataError {
@@ -133,6 +156,9 @@ struct TrainCommand: AsyncParsableCommand {
             "rows": ["train": outcome.trainRows, "validation": outcome.validationRows],
             "validation": outcome.validationMetrics.metrics.filter { $0.value.isFinite },
         ]
+        if let champion {
+            summary["champion"] = await championSummary(champion, outcome: outcome, frames: frames)
+        }
         guard let configuration else {
             TerminationMessage.write(TerminationMessage.json(summary))
             return
@@ -167,7 +193,7 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 
-    private func train() throws -> (TrainingOutcome, WrittenFiles) {
+    private func train() throws -> (TrainingOutcome, WrittenFiles, (train: DataFrame, validation: DataFrame?)) {
         let clock = ContinuousClock()
         let start = clock.now
         let list: (String?) -> [String] = { $0?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
@@ -203,7 +229,47 @@ struct TrainCommand: AsyncParsableCommand {
             outcome, to: output, data: data, validationData: validationData, seed: seed, readSeconds: readSeconds,
             totalSeconds: seconds(clock.now - start))
         print(SummaryTable.render(outcome, files: files, directory: output))
-        return (outcome, files)
+        return (outcome, files, (trainFrame, validationFrame))
+    }
+
+    /// The champion's metrics on this run's validation rows (and the bootstrap bound), for the
+    /// termination message; `{"error": ...}` when it cannot be compared, nothing when there is none.
+    private func championSummary(_ uri: String, outcome: TrainingOutcome, frames: (train: DataFrame, validation: DataFrame?)) async
+        -> [String: Any]?
+    {
+        let fetched: ModelFetcher.Fetched
+        do {
+            guard let found = try await ModelFetcher(server: tracking.server).fetchIfPresent(uri) else {
+                FileHandle.standardError.write(Data("no champion at \(uri) yet\n".utf8))
+                return nil
+            }
+            fetched = found
+        } catch {
+            return ["uri": uri, "error": "\(error)"]
+        }
+        do {
+            let metric = try MetricName(parsing: promotionMetric ?? (outcome.model.task == .classification ? "auc" : "rmse"))
+            var predictions: Predictions
+            if let rows = outcome.validationRowIndices {
+                let all = try fetched.model.predict(frames.train, threads: threads)
+                predictions = ChampionComparison.subset(all, rows)
+            } else {
+                predictions = try fetched.model.predict(frames.validation ?? frames.train, threads: threads)
+            }
+            let comparison = try ChampionComparison.compare(
+                candidate: outcome.validationPredictions, champion: predictions, targets: outcome.validationTargets, metric: metric,
+                confidence: confidence, seed: seed)
+            var result: [String: Any] = [
+                "uri": fetched.description, "validation": comparison.championMetrics.metrics.filter { $0.value.isFinite },
+            ]
+            if let bound = comparison.improvementLowerBound { result["improvementLowerBound"] = bound }
+            let line =
+                "champion \(fetched.description): \(metric.rawValue) \(comparison.championMetrics.metrics[metric.rawValue] ?? .nan) on the same rows"
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+            return result
+        } catch {
+            return ["uri": fetched.description, "error": "\(error)"]
+        }
     }
 }
 

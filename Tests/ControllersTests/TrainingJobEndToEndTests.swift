@@ -150,30 +150,58 @@ struct TrainingJobEndToEndTests {
         }
     }
 
-    @Test("a weaker model registers but is not promoted, with the numbers; a params error is Valid=False with no pod and no run")
-    func weakModelAndInvalidParams() async throws {
+    @Test(
+        "the champion is scored on the candidate's rows: a better model takes the alias (with a bootstrap bound), a weaker one does not; a params error is Valid=False with no pod and no run"
+    )
+    func promotionAndInvalidParams() async throws {
         try await withStack { stack in
             let harness = stack.harness
-            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "first"))
-            let first = try await harness.kubectl("wait", "--for=condition=Succeeded", "tj/first", "--timeout=180s", timeout: .seconds(200))
-            #expect(first.succeeded, "\(first)")
-            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "weak", params: "{numTrees: 1, maxDepth: 1}"))
-            let weak = try await harness.kubectl("wait", "--for=condition=Succeeded", "tj/weak", "--timeout=180s", timeout: .seconds(200))
-            #expect(weak.succeeded, "\(weak)")
-            let job = try await trainingJob(harness, "weak")
-            let promoted = condition(job, "Promoted")
-            #expect(promoted?["status"]?.stringValue == "False")
-            #expect(promoted?["reason"]?.stringValue == "NotBetterThanChampion", "\(job.serialized())")
-            #expect((promoted?["message"]?.stringValue ?? "").contains("vs champion"), "\(promoted?.serialized() ?? "")")
-            #expect(job[path: ["status", "model", "version"]]?.intValue == 2)
-            #expect(job[path: ["status", "promotion", "decision"]]?.stringValue == "Rejected")
+            func train(_ name: String, params: String, confidence: String = "") async throws -> JSONValue {
+                var text = manifest(name: name, params: params)
+                if !confidence.isEmpty {
+                    text = text.replacingOccurrences(
+                        of: "minImprovement: 0.002}", with: "minImprovement: 0.002, confidence: \(confidence)}")
+                }
+                try await harness.kubectlOK("apply", "-f", "-", stdin: text)
+                let wait = try await harness.kubectl(
+                    "wait", "--for=condition=Succeeded", "tj/\(name)", "--timeout=180s", timeout: .seconds(200))
+                let job = try await trainingJob(harness, name)
+                #expect(wait.succeeded, "\(wait)\n\(job.serialized())")
+                return job
+            }
+            let stump = try await train("stump", params: "{numTrees: 1, maxDepth: 1}")
+            #expect(condition(stump, "Promoted")?["reason"]?.stringValue == "FirstModel")
+
+            let strong = try await train("strong", params: "{numTrees: 40, maxDepth: 3}", confidence: "0.95")
+            let promoted = condition(strong, "Promoted")
+            #expect(
+                promoted?["status"]?.stringValue == "True" && promoted?["reason"]?.stringValue == "BetterThanChampion",
+                "\(strong.serialized())")
+            // Same data, seed and split: the champion's score on these rows is what it scored as a candidate.
+            #expect(strong[path: ["status", "promotion", "champion"]] == stump[path: ["status", "promotion", "candidate"]])
+            #expect((strong[path: ["status", "promotion", "delta"]]?.doubleValue ?? 0) > 0.002)
+            #expect(try await stack.mlflow.modelVersion(name: "cancer", alias: "champion")?.version == "2")
+
+            let weak = try await train("weak", params: "{numTrees: 2, maxDepth: 1}")
+            let rejected = condition(weak, "Promoted")
+            #expect(rejected?["status"]?.stringValue == "False")
+            #expect(rejected?["reason"]?.stringValue == "NotBetterThanChampion", "\(weak.serialized())")
+            let message = rejected?["message"]?.stringValue ?? ""
+            #expect(message.contains("vs champion") && !message.contains("own run"), "\(message)")
+            #expect(weak[path: ["status", "promotion", "champion"]] == strong[path: ["status", "promotion", "candidate"]])
+            #expect(weak[path: ["status", "model", "version"]]?.intValue == 3)
+            #expect(weak[path: ["status", "promotion", "decision"]]?.stringValue == "Rejected")
             let champion = try await stack.mlflow.modelVersion(name: "cancer", alias: "champion")
-            #expect(champion?.version == "1", "the alias stays on version 1")
+            #expect(champion?.version == "2", "the alias stays on version 2")
+            let tags = Dictionary(
+                (try await stack.mlflow.modelVersion(name: "cancer", version: "3").tags ?? []).map { ($0.key, $0.value) },
+                uniquingKeysWith: { a, _ in a })
+            #expect(tags["trainyard.promotion.decision"] == "Rejected", "\(tags)")
 
             try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "badparams", params: "{numTrees: 10, maxDepht: 3}"))
             let invalid = try await waitFor(harness, "badparams") { condition($0, "Valid")?["status"]?.stringValue == "False" }
-            let message = condition(invalid, "Valid")?["message"]?.stringValue ?? ""
-            #expect(message.contains("spec.model.params") && message.contains("maxDepht") && message.contains("maxDepth"), "\(message)")
+            let text = condition(invalid, "Valid")?["message"]?.stringValue ?? ""
+            #expect(text.contains("spec.model.params") && text.contains("maxDepht") && text.contains("maxDepth"), "\(text)")
             #expect(invalid[path: ["status", "phase"]]?.stringValue == "Failed")
             #expect(invalid[path: ["status", "runId"]] == nil, "no MLflow run for an invalid job")
             let pods = try await harness.kubectlOK("get", "pods", "-l", "trainyard.dev/training-job=badparams", "-o", "name")

@@ -67,6 +67,13 @@ public enum TrainingPodTemplate {
         if let fraction = spec.data.validationFraction { args += ["--validation-fraction", String(fraction)] }
         if let features = spec.data.features, !features.isEmpty { args += ["--features", features.joined(separator: ",")] }
         if let drop = spec.data.dropColumns, !drop.isEmpty { args += ["--drop-columns", drop.joined(separator: ",")] }
+        if let register = spec.register {
+            // The trainer scores the champion on its own validation rows, so promotion compares like with like.
+            let promotion = register.promotion
+            args += ["--champion", "models:/\(register.modelName)@\(promotion?.alias ?? "champion")"]
+            if let metric = promotion?.metric { args += ["--promotion-metric", metric] }
+            if let confidence = promotion?.confidence { args += ["--confidence", String(confidence)] }
+        }
 
         var env: [JSONValue] = [["name": "TMPDIR", "value": "/tmp"]]
         if let secret = spec.data.credentialsSecret {

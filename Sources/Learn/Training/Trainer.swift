@@ -46,6 +46,7 @@ public enum Trainer {
         let y: [Double]
         let validationX: FeatureMatrix
         let validationY: [Double]
+        var validationRowIndices: [Int]?
         let all = try encoding.matrix(train, features: features)
         if let validation {
             x = all
@@ -73,6 +74,7 @@ public enum Trainer {
             y = split.train.map { labels[$0] }
             validationX = all.rows(split.validation)
             validationY = split.validation.map { labels[$0] }
+            validationRowIndices = split.validation
         }
         let prepareSeconds = seconds(clock.now - prepareStart)
         progress?(.fitting(model: options.modelType, trainRows: x.rowCount, validationRows: validationX.rowCount, inputs: x.columnCount))
@@ -120,7 +122,7 @@ public enum Trainer {
             model: model, trainMetrics: trainMetrics, validationMetrics: validationMetrics, history: history,
             importance: importance(fitted, x), trainRows: x.rowCount, validationRows: validationX.rowCount,
             fitSeconds: fitSeconds, prepareSeconds: prepareSeconds, evaluateSeconds: evaluateSeconds,
-            validationTargets: validationY, validationPredictions: validationPredictions)
+            validationTargets: validationY, validationPredictions: validationPredictions, validationRowIndices: validationRowIndices)
     }
 
     /// The kinds `train`'s columns were read as, to force on validation data so both parse alike.

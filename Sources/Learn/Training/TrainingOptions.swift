@@ -57,6 +57,9 @@ public struct TrainingOutcome: Sendable {
     public let validationTargets: [Double]
     /// The model's predictions on the validation rows, in row order.
     public let validationPredictions: Predictions
+    /// Which rows of the training data were held out for validation, in order; nil when the
+    /// validation rows came from separate data.
+    public let validationRowIndices: [Int]?
 }
 
 /// Reported while training, for progress bars and logs.
