@@ -23,6 +23,8 @@ public enum TrainingAttempts {
     /// The first retry waits this long, doubling per failed attempt up to `maximumBackoff`, as a Job's pods do.
     public static let initialBackoff: TimeInterval = 10
     public static let maximumBackoff: TimeInterval = 360
+    /// The reason of a failure nobody named more precisely.
+    static let genericFailure = "TrainingFailed"
 
     /// - Parameters:
     ///   - attempts: attempts started so far (`status.attempts`).
@@ -49,9 +51,10 @@ public enum TrainingAttempts {
             let (reason, message) = failure(pod: pod, terminated: terminated, summary: summary, attempt: attempts)
             guard summary.isRetryable else { return .failed(attempt: attempts, reason: reason, message: message) }
             guard attempts <= backoffLimit else {
-                // The trainer's own reason (DataSourceError, TrackingUnavailable) says more than the limit does.
+                // A specific reason (DataSourceError, TrackingUnavailable, OOMKilled) says more than the limit does.
                 let limit = "\(attempts) attempt\(attempts == 1 ? "" : "s") failed (backoffLimit \(backoffLimit)); the last: "
-                return .failed(attempt: attempts, reason: summary.failureReason ?? "BackoffLimitExceeded", message: limit + message)
+                return .failed(
+                    attempt: attempts, reason: reason == genericFailure ? "BackoffLimitExceeded" : reason, message: limit + message)
             }
             let delay = min(initialBackoff * pow(2, Double(attempts - 1)), maximumBackoff)
             let finished = terminated?["finishedAt"]?.stringValue.flatMap(parseTime) ?? now
@@ -73,7 +76,7 @@ public enum TrainingAttempts {
         if let reason = summary.failureReason { return (reason, prefix + (summary.failureMessage ?? "")) }
         let kubelet = pod[path: ["status", "reason"]]?.stringValue ?? terminated?["reason"]?.stringValue ?? "Error"
         let detail = summary.failureMessage ?? pod[path: ["status", "message"]]?.stringValue ?? "the trainer failed"
-        return (kubelet == "Error" ? "TrainingFailed" : kubelet, prefix + lastLines(detail, count: 20))
+        return (kubelet == "Error" ? genericFailure : kubelet, prefix + lastLines(detail, count: 20))
     }
 
     static func lastLines(_ text: String, count: Int) -> String {
