@@ -5,6 +5,7 @@ import DevRuntime
 import Foundation
 import KubeAPI
 import Logging
+import Synchronization
 import Testing
 import Tracking
 import TrainyardTesting
@@ -15,6 +16,35 @@ private struct Stack {
     let harness: DevClusterHarness
     let mlflow: MLflowClient
     let mlflowURL: String
+    let controller: ControllerProcess
+}
+
+/// The TrainingJob controller in this process, stopped and started again on demand, as a pod of
+/// the controller would be.
+private final class ControllerProcess: Sendable {
+    private let start: @Sendable () throws -> Task<Void, any Error>
+    private let task = Mutex<Task<Void, any Error>?>(nil)
+
+    init(start: @escaping @Sendable () throws -> Task<Void, any Error>) throws {
+        self.start = start
+        let first = try start()
+        task.withLock { $0 = first }
+    }
+
+    func restart() async throws {
+        await stop()
+        let next = try start()
+        task.withLock { $0 = next }
+    }
+
+    func stop() async {
+        let running = task.withLock { task in
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
+        _ = try? await running?.value
+    }
 }
 
 private func withStack(_ body: (Stack) async throws -> Void) async throws {
@@ -47,15 +77,25 @@ private func withStack(_ body: (Stack) async throws -> Void) async throws {
         var settings = TrainingJobSettings(image: "ghcr.io/trainyard/trainyard:test", mlflow: mlflowConfiguration)
         settings.initialBackoff = 1
         settings.trainerTrackingRetrySeconds = 20
-        let manager = try Manager(
-            clientConfiguration: try harness.clientConfiguration(), configuration: ManagerConfiguration(workers: 2), logger: logger)
-        let controller = TrainingJobController(manager: manager, settings: settings, logger: logger)
-        tasks.append(
-            Task {
+        let clientConfiguration = try harness.clientConfiguration()
+        let (controllerLogger, controllerSettings) = (logger, settings)
+        let controller = try ControllerProcess {
+            let manager = try Manager(
+                clientConfiguration: clientConfiguration, configuration: ManagerConfiguration(workers: 2), logger: controllerLogger)
+            let reconciler = TrainingJobController(manager: manager, settings: controllerSettings, logger: controllerLogger)
+            return Task {
                 try await manager.run(signals: [])
-                withExtendedLifetime(controller) {}
-            })
-        try await body(Stack(harness: harness, mlflow: MLflowClient(mlflowConfiguration), mlflowURL: server.url))
+                withExtendedLifetime(reconciler) {}
+            }
+        }
+        do {
+            try await body(
+                Stack(harness: harness, mlflow: MLflowClient(mlflowConfiguration), mlflowURL: server.url, controller: controller))
+        } catch {
+            await controller.stop()
+            throw error
+        }
+        await controller.stop()
     } catch {
         await stopAll()
         throw error
@@ -74,7 +114,7 @@ private func condition(_ job: JSONValue, _ type: String) -> JSONValue? {
 /// A variant of examples/dev/trainingjob.yaml.
 private func manifest(
     name: String, target: String = "diagnosis", source: String = "/usr/share/trainyard/datasets/breast_cancer.csv",
-    params: String = "{numTrees: 40, maxDepth: 3}", backoffLimit: Int = 2
+    params: String = "{numTrees: 40, maxDepth: 3}", backoffLimit: Int = 2, extra: String = ""
 ) -> String {
     """
     apiVersion: trainyard.dev/v1alpha1
@@ -88,6 +128,7 @@ private func manifest(
       register: {modelName: cancer, promotion: {metric: auc, minImprovement: 0.002}}
       seed: 7
       backoffLimit: \(backoffLimit)
+    \(extra)
     """
 }
 
@@ -232,6 +273,76 @@ struct TrainingJobEndToEndTests {
             #expect(missing[path: ["status", "attempts"]]?.intValue == 2, "backoffLimit 1: two attempts")
             let events = try await harness.kubectlOK("get", "events", "--field-selector", "involvedObject.name=nosource")
             #expect(events.contains("DataSourceError"), "\(events)")
+        }
+    }
+
+    @Test("suspend keeps the pod from starting and resuming trains; ttlSecondsAfterFinished deletes the job and MLflow keeps the run")
+    func suspendResumeAndTTL() async throws {
+        try await withStack { stack in
+            let harness = stack.harness
+            try await harness.kubectlOK(
+                "apply", "-f", "-", stdin: manifest(name: "later", extra: "  suspend: true\n  ttlSecondsAfterFinished: 2"))
+            let suspended = try await waitFor(harness, "later") { $0[path: ["status", "phase"]]?.stringValue == "Suspended" }
+            #expect(condition(suspended, "Suspended")?["status"]?.stringValue == "True")
+            #expect(suspended[path: ["status", "runId"]]?.stringValue != nil, "the run exists before any pod")
+            try await Task.sleep(for: .seconds(1))
+            let none = try await harness.kubectlOK("get", "pods", "-l", "trainyard.dev/training-job=later", "-o", "name")
+            #expect(none.isEmpty, "no pod while suspended: \(none)")
+
+            try await harness.kubectlOK("patch", "tj", "later", "--type=merge", "-p", #"{"spec":{"suspend":false}}"#)
+            let done = try await waitFor(harness, "later") { $0[path: ["status", "phase"]]?.stringValue == "Succeeded" }
+            #expect(condition(done, "Suspended")?["status"]?.stringValue == "False")
+            let runId = try #require(done[path: ["status", "runId"]]?.stringValue)
+            let deleted = try await harness.kubectl("wait", "--for=delete", "tj/later", "--timeout=60s", timeout: .seconds(90))
+            #expect(deleted.succeeded, "ttlSecondsAfterFinished: \(deleted)")
+            #expect(try await stack.mlflow.run(id: runId).info.status == .finished, "MLflow keeps the run")
+        }
+    }
+
+    @Test("activeDeadlineSeconds stops the pod and fails the job with DeadlineExceeded; deleting a running job marks its run KILLED")
+    func deadlineAndDeletion() async throws {
+        try await withStack { stack in
+            let harness = stack.harness
+            let long = "{numTrees: 100000, maxDepth: 6, learningRate: 0.01}"
+            try await harness.kubectlOK(
+                "apply", "-f", "-", stdin: manifest(name: "slow", params: long, extra: "  activeDeadlineSeconds: 3"))
+            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "doomed", params: long))
+            let slow = try await waitFor(harness, "slow") { $0[path: ["status", "phase"]]?.stringValue == "Failed" }
+            let failed = condition(slow, "Failed")
+            #expect(failed?["reason"]?.stringValue == "DeadlineExceeded", "\(slow.serialized())")
+            #expect(try await stack.mlflow.run(id: try #require(slow[path: ["status", "runId"]]?.stringValue)).info.status == .failed)
+            let pods = try JSONValue.parse(
+                try await harness.kubectlOK("get", "pods", "-l", "trainyard.dev/training-job=slow", "-o", "json"))
+            #expect(
+                (pods["items"]?.arrayValue ?? []).allSatisfy {
+                    $0[path: ["metadata", "deletionTimestamp"]] != nil || $0[path: ["status", "phase"]]?.stringValue == "Failed"
+                }, "the pod is stopped: \(pods.serialized())")
+
+            let running = try await waitFor(harness, "doomed") { $0[path: ["status", "phase"]]?.stringValue == "Running" }
+            let runId = try #require(running[path: ["status", "runId"]]?.stringValue)
+            let deleted = try await harness.kubectl("delete", "tj", "doomed", "--timeout=90s", timeout: .seconds(120))
+            #expect(deleted.succeeded, "\(deleted)")
+            #expect(try await stack.mlflow.run(id: runId).info.status == .killed, "a deleted running job's run is KILLED")
+        }
+    }
+
+    @Test("a controller restarted mid-training makes no second run and no second pod; the job still succeeds")
+    func restartMidTraining() async throws {
+        try await withStack { stack in
+            let harness = stack.harness
+            try await harness.kubectlOK(
+                "apply", "-f", "-", stdin: manifest(name: "steady", params: "{numTrees: 2500, maxDepth: 6, learningRate: 0.01}"))
+            let running = try await waitFor(harness, "steady") { $0[path: ["status", "phase"]]?.stringValue == "Running" }
+            try await stack.controller.restart()
+            let done = try await waitFor(harness, "steady") { $0[path: ["status", "phase"]]?.stringValue == "Succeeded" }
+            #expect(done[path: ["status", "runId"]] == running[path: ["status", "runId"]])
+            #expect(done[path: ["status", "attempts"]]?.intValue == 1)
+            let experimentId = try #require(done[path: ["status", "experimentId"]]?.stringValue)
+            let uid = try #require(done[path: ["metadata", "uid"]]?.stringValue)
+            let runs = try await stack.mlflow.searchRuns(experimentIds: [experimentId], filter: "tags.`trainyard.dev/job-uid` = '\(uid)'")
+            #expect(runs.count == 1, "exactly one MLflow run for the job: \(runs.map(\.info.runId))")
+            let pods = try await harness.kubectlOK("get", "pods", "-l", "trainyard.dev/training-job=steady", "-o", "name")
+            #expect(pods.split(separator: "\n") == ["pod/steady-1"], "exactly one pod: \(pods)")
         }
     }
 }
