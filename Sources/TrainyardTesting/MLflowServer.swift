@@ -26,12 +26,17 @@ public final class MLflowServer: Sendable {
 
     /// Starts the server and waits until `/health` answers (about 10 s). Throws ``ToolMissing``
     /// when mlflow is not installed.
-    public static func start(timeout: Duration = .seconds(90)) async throws -> MLflowServer {
+    ///
+    /// - Parameters:
+    ///   - port: the port; by default a free one.
+    ///   - directory: the state to serve, such as a stopped server's `directory` to start it again; by default a new one.
+    public static func start(timeout: Duration = .seconds(90), port: Int? = nil, directory: String? = nil) async throws -> MLflowServer {
         let mlflow = try ExternalTool.require("mlflow")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-mlflow-\(UUID().uuidString.prefix(8))")
-            .path
+        let directory =
+            directory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-mlflow-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory + "/artifacts", withIntermediateDirectories: true)
-        let port = try freeLoopbackPort()
+        let port = try port ?? freeLoopbackPort()
         let process = try CommandRunner.start(
             mlflow,
             [
@@ -53,14 +58,14 @@ public final class MLflowServer: Sendable {
     }
 
     /// Stops the server (SIGTERM, which it passes on to its worker), then SIGKILLs whatever of its
-    /// process group is left after 10 s, and removes its files.
-    public func stop() async {
+    /// process group is left after 10 s, and removes its files unless `keepingFiles`.
+    public func stop(keepingFiles: Bool = false) async {
         let group = process.processIdentifier
         if group > 0 { kill(group, SIGTERM) }
         let deadline = ContinuousClock.now + .seconds(10)
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         if group > 0 { kill(-group, SIGKILL) }
-        try? FileManager.default.removeItem(atPath: directory)
+        if !keepingFiles { try? FileManager.default.removeItem(atPath: directory) }
     }
 }
 

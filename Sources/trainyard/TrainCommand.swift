@@ -229,6 +229,8 @@ struct TrainCommand: AsyncParsableCommand {
             outcome, to: output, data: data, validationData: validationData, seed: seed, readSeconds: readSeconds,
             totalSeconds: seconds(clock.now - start))
         print(SummaryTable.render(outcome, files: files, directory: output))
+        // Out now, not at exit: into a pod's log, `kubectl logs` shows the results while MLflow is still being written.
+        fflush(nil)
         return (outcome, files, (trainFrame, validationFrame))
     }
 

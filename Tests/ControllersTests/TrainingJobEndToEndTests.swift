@@ -17,6 +17,24 @@ private struct Stack {
     let mlflow: MLflowClient
     let mlflowURL: String
     let controller: ControllerProcess
+    let server: RestartableMLflow
+}
+
+/// The MLflow server, stopped and started again on the same port with the same state.
+private final class RestartableMLflow: Sendable {
+    private let server: Mutex<MLflowServer>
+
+    init(_ server: MLflowServer) { self.server = Mutex(server) }
+
+    var current: MLflowServer { server.withLock { $0 } }
+
+    func pause() async { await current.stop(keepingFiles: true) }
+
+    func resume() async throws {
+        let stopped = current
+        let started = try await MLflowServer.start(port: stopped.port, directory: stopped.directory)
+        server.withLock { $0 = started }
+    }
 }
 
 /// The TrainingJob controller in this process, stopped and started again on demand, as a pod of
@@ -49,7 +67,7 @@ private final class ControllerProcess: Sendable {
 
 private func withStack(_ body: (Stack) async throws -> Void) async throws {
     let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
-    let server = try await MLflowServer.start()
+    let server = RestartableMLflow(try await MLflowServer.start())
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-tj-\(UUID().uuidString.prefix(8))").path
     let logs = scratch + "/logs"
     let harness = try await DevClusterHarness.start(podLogsDirectory: logs)
@@ -60,7 +78,7 @@ private func withStack(_ body: (Stack) async throws -> Void) async throws {
         for task in tasks { task.cancel() }
         for task in tasks { _ = try? await task.value }
         await harness.stop()
-        await server.stop()
+        await server.current.stop()
         try? FileManager.default.removeItem(atPath: scratch)
     }
     do {
@@ -73,10 +91,12 @@ private func withStack(_ body: (Stack) async throws -> Void) async throws {
             clientConfiguration: try harness.clientConfiguration(), configuration: DevNodeConfiguration(pods: pods), logger: logger)
         tasks.append(Task { try await node.run() })
 
-        let mlflowConfiguration = try MLflowConfiguration(trackingURI: server.url)
+        let mlflowConfiguration = try MLflowConfiguration(trackingURI: server.current.url)
         var settings = TrainingJobSettings(image: "ghcr.io/trainyard/trainyard:test", mlflow: mlflowConfiguration)
         settings.initialBackoff = 1
-        settings.trainerTrackingRetrySeconds = 20
+        settings.trainerTrackingRetrySeconds = 60
+        settings.runningCheckInterval = .milliseconds(500)
+        settings.trackingRetryDelay = .milliseconds(500)
         let clientConfiguration = try harness.clientConfiguration()
         let (controllerLogger, controllerSettings) = (logger, settings)
         let controller = try ControllerProcess {
@@ -90,7 +110,9 @@ private func withStack(_ body: (Stack) async throws -> Void) async throws {
         }
         do {
             try await body(
-                Stack(harness: harness, mlflow: MLflowClient(mlflowConfiguration), mlflowURL: server.url, controller: controller))
+                Stack(
+                    harness: harness, mlflow: MLflowClient(mlflowConfiguration), mlflowURL: server.current.url, controller: controller,
+                    server: server))
         } catch {
             await controller.stop()
             throw error
@@ -343,6 +365,41 @@ struct TrainingJobEndToEndTests {
             #expect(runs.count == 1, "exactly one MLflow run for the job: \(runs.map(\.info.runId))")
             let pods = try await harness.kubectlOK("get", "pods", "-l", "trainyard.dev/training-job=steady", "-o", "name")
             #expect(pods.split(separator: "\n") == ["pod/steady-1"], "exactly one pod: \(pods)")
+        }
+    }
+
+    @Test("MLflow stopped mid-training and started again: TrackingUnavailable shows meanwhile, the job succeeds, metrics are recorded once")
+    func mlflowOutageMidTraining() async throws {
+        try await withStack { stack in
+            let harness = stack.harness
+            try await harness.kubectlOK(
+                "apply", "-f", "-", stdin: manifest(name: "patient", params: "{numTrees: 5000, maxDepth: 6, learningRate: 0.01}"))
+            _ = try await waitFor(harness, "patient") { $0[path: ["status", "phase"]]?.stringValue == "Running" }
+            await stack.server.pause()
+            let unavailable = try await waitFor(harness, "patient") {
+                condition($0, "TrackingUnavailable")?["status"]?.stringValue == "True"
+            }
+            #expect(unavailable[path: ["status", "phase"]]?.stringValue != "Failed", "an MLflow outage does not fail the job")
+            // Let the trainer finish and meet the outage when it records, then bring MLflow back while it retries.
+            let trained = ContinuousClock.now + .seconds(180)
+            while ContinuousClock.now < trained {
+                let logs = try await harness.kubectl("logs", "patient-1")
+                if logs.stdout.contains("wrote an MLflow model") { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            try await Task.sleep(for: .seconds(2))
+            let waiting = try await trainingJob(harness, "patient")
+            #expect(waiting[path: ["status", "phase"]]?.stringValue == "Running", "the trainer waits for MLflow")
+            try await stack.server.resume()
+            let done = try await waitFor(harness, "patient") { $0[path: ["status", "phase"]]?.stringValue == "Succeeded" }
+            #expect(condition(done, "TrackingUnavailable")?["status"]?.stringValue == "False")
+            let runId = try #require(done[path: ["status", "runId"]]?.stringValue)
+            let run = try await stack.mlflow.run(id: runId)
+            #expect(run.info.status == .finished)
+            let curve = try #require(run.metrics.keys.first { $0.hasPrefix("validation-") })
+            let history = try await stack.mlflow.metricHistory(runId: runId, key: curve)
+            #expect(history.count == 5000, "each round recorded once: \(history.count) points for \(curve)")
+            #expect(Set(history.map(\.step)).count == history.count)
         }
     }
 }

@@ -5,21 +5,23 @@ import Tracking
 import TrainyardAPI
 
 extension TrainingJobController {
-    /// The job's experiment and run: the run an earlier reconcile made (found by the job's UID tag,
-    /// in case its status write was lost), else a new one.
-    func ensureRun(_ job: TrainingJob) async throws -> (experimentId: String, runId: String) {
+    /// The experiment and the run of one attempt: the run an earlier reconcile made (found by the
+    /// job's UID and the attempt, in case its status write was lost), else a new one. Each attempt
+    /// records into a run of its own, so a retry never adds to a failed attempt's metrics.
+    func ensureRun(_ job: TrainingJob, attempt: Int) async throws -> (experimentId: String, runId: String) {
         let experiment = job.spec.experiment ?? job.metadata.namespace ?? "default"
         let experimentId = try await mlflow.ensureExperiment(named: experiment)
         let uid = job.metadata.uid ?? ""
         let existing = try await mlflow.searchRuns(
-            experimentIds: [experimentId], filter: "tags.`\(Self.jobUIDTag)` = '\(uid)'", maxResults: 1)
+            experimentIds: [experimentId], filter: "tags.`\(Self.jobUIDTag)` = '\(uid)' and tags.`\(Self.attemptTag)` = '\(attempt)'",
+            maxResults: 1)
         if let run = existing.first { return (experimentId, run.info.runId) }
         let name = job.metadata.name ?? ""
         let tags = [
-            Self.jobUIDTag: uid, "trainyard.dev/job": "\(job.metadata.namespace ?? "default")/\(name)",
+            Self.jobUIDTag: uid, Self.attemptTag: String(attempt), "trainyard.dev/job": "\(job.metadata.namespace ?? "default")/\(name)",
             "mlflow.source.type": "JOB", "mlflow.source.name": "trainingjob/\(name)", "mlflow.user": "trainyard-controller",
         ]
-        let run = try await mlflow.createRun(experimentId: experimentId, name: name, tags: tags)
+        let run = try await mlflow.createRun(experimentId: experimentId, name: attempt == 1 ? name : "\(name)-\(attempt)", tags: tags)
         return (experimentId, run.runId)
     }
 

@@ -14,6 +14,7 @@ import TrainyardAPI
 public final class TrainingJobController: Sendable {
     public static let finalizer = "trainyard.dev/mlflow-run"
     static let jobUIDTag = "trainyard.dev/job-uid"
+    static let attemptTag = "trainyard.dev/attempt"
 
     let settings: TrainingJobSettings
     let client: KubeClient
@@ -71,20 +72,23 @@ public final class TrainingJobController: Sendable {
         }
         update.set("Valid", .true, reason: "Validated", message: "the spec is valid")
 
-        // 1. The MLflow run, recorded in status before any pod exists.
+        // 1. The attempt's MLflow run, recorded in status before its pod exists.
         guard let runId = update.status.runId else {
             do {
-                let (experimentId, runId) = try await ensureRun(job)
+                let attempt = max(update.status.attempts ?? 0, 1)
+                let (experimentId, runId) = try await ensureRun(job, attempt: attempt)
                 update.status.experimentId = experimentId
                 update.status.runId = runId
-                update.status.attempts = 0
+                update.status.attempts = update.status.attempts ?? 0
                 update.status.phase = .pending
                 update.clearTrackingUnavailable()
             } catch {
                 return try await trackingUnavailable(job, update: update, doing: "creating the MLflow run", error: error)
             }
             try await write(update)
-            await events.record(job, type: .normal, reason: "RunCreated", message: "MLflow run \(update.status.runId ?? "")")
+            let attempt = max(update.status.attempts ?? 0, 1)
+            await events.record(
+                job, type: .normal, reason: "RunCreated", message: "attempt \(attempt): MLflow run \(update.status.runId ?? "")")
             return .awaitChange
         }
 
@@ -135,10 +139,19 @@ public final class TrainingJobController: Sendable {
             update.set(
                 TrainingJob.ConditionType.running.rawValue, started ? .true : .false, reason: started ? "PodRunning" : "PodPending",
                 message: "attempt \(attempt) of \(backoffLimit + 1): pod \(pod)")
+            if started {
+                // The trainer records into this run: if MLflow does not answer, say so while it waits.
+                do {
+                    _ = try await mlflow.run(id: runId)
+                    update.clearTrackingUnavailable()
+                } catch {
+                    return try await trackingUnavailable(job, update: update, doing: "checking the MLflow run", error: error)
+                }
+            }
             if try await write(update), started {
                 await events.record(job, type: .normal, reason: "Running", message: "attempt \(attempt): pod \(pod) is running")
             }
-            return deadlineRequeue(job, update: update, now: now)
+            return Self.sooner(deadlineRequeue(job, update: update, now: now), .requeue(after: settings.runningCheckInterval))
         case .succeeded(let attempt, let pod, let summary):
             return try await succeed(job, update: update, attempt: attempt, pod: pod, summary: summary, runId: runId, now: now)
         case .retry(let attempt, let reason, let message, let after):
@@ -152,11 +165,27 @@ public final class TrainingJobController: Sendable {
                 }
                 return .requeue(after: after)
             }
+            // The failed attempt's run ends FAILED; the next attempt gets a run of its own.
+            do {
+                try await finishRun(runId, status: .failed)
+            } catch {
+                return try await trackingUnavailable(job, update: update, doing: "marking the failed attempt's run FAILED", error: error)
+            }
             update.status.attempts = attempt + 1
+            update.status.runId = nil
             try await write(update)
             return .awaitChange
         case .failed(_, let reason, let message):
             return try await fail(job, update: update, reason: reason, message: message, runId: runId, now: now)
+        }
+    }
+
+    /// The earlier of two requeues; waiting for a change is the latest of all.
+    static func sooner(_ a: ReconcileAction, _ b: ReconcileAction) -> ReconcileAction {
+        switch (a, b) {
+        case (.requeue(let x), .requeue(let y)): .requeue(after: min(x, y))
+        case (.requeue, .awaitChange): a
+        case (.awaitChange, _): b
         }
     }
 
@@ -228,10 +257,7 @@ public final class TrainingJobController: Sendable {
     ) async throws -> ReconcileAction {
         var update = update
         do {
-            let run = try await mlflow.run(id: runId)
-            if run.info.status == .running || run.info.status == .scheduled {
-                _ = try await mlflow.updateRun(id: runId, status: .failed, endTime: now)
-            }
+            try await finishRun(runId, status: .failed)
             update.clearTrackingUnavailable()
         } catch {
             return try await trackingUnavailable(job, update: update, doing: "marking the MLflow run FAILED", error: error)
@@ -292,14 +318,19 @@ public final class TrainingJobController: Sendable {
             return .awaitChange
         }
         do {
-            let run = try await mlflow.run(id: runId)
-            if run.info.status == .running || run.info.status == .scheduled {
-                _ = try await mlflow.updateRun(id: runId, status: .killed, endTime: Date())
-            }
+            try await finishRun(runId, status: .killed)
         } catch let error as MLflowError where error.code == .notFound {
             // Deleted in MLflow already: nothing to mark.
         }
         return .awaitChange
+    }
+
+    /// Ends a run that has not ended (the trainer ends the runs it finishes).
+    private func finishRun(_ runId: String, status: RunStatus) async throws {
+        let run = try await mlflow.run(id: runId)
+        if run.info.status == .running || run.info.status == .scheduled {
+            _ = try await mlflow.updateRun(id: runId, status: status, endTime: Date())
+        }
     }
 
     // MARK: - Status writes

@@ -12,8 +12,11 @@ public struct TrainingJobSettings: Sendable {
     public var trainerTrackingRetrySeconds = 300
     /// The first retry of a failed attempt waits this long, doubling per failure.
     public var initialBackoff: TimeInterval = TrainingAttempts.initialBackoff
-    /// Retries of the controller's own MLflow calls while it is unreachable, doubling up to 5 minutes.
+    /// How soon the controller tries MLflow again while it is unreachable.
     public var trackingRetryDelay: Duration = .seconds(5)
+    /// While a pod trains, how often the controller checks that MLflow answers, so
+    /// `TrackingUnavailable` shows while the trainer is waiting for it.
+    public var runningCheckInterval: Duration = .seconds(15)
 
     public init(image: String, mlflow: MLflowConfiguration) {
         self.image = image
