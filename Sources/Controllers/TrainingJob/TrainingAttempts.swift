@@ -1,3 +1,4 @@
+import ControllerRuntime
 import Foundation
 import KubeAPI
 import TrainyardAPI
@@ -57,7 +58,7 @@ public enum TrainingAttempts {
                     attempt: attempts, reason: reason == genericFailure ? "BackoffLimitExceeded" : reason, message: limit + message)
             }
             let delay = min(initialBackoff * pow(2, Double(attempts - 1)), maximumBackoff)
-            let finished = terminated?["finishedAt"]?.stringValue.flatMap(parseTime) ?? now
+            let finished = terminated?["finishedAt"]?.stringValue.flatMap(Timestamp.parse) ?? now
             let wait = max(0, finished.addingTimeInterval(delay).timeIntervalSince(now))
             return .retry(
                 failedAttempt: attempts, reason: reason, message: message, retryAfter: .milliseconds(Int64((wait * 1000).rounded(.up))))
@@ -82,10 +83,5 @@ public enum TrainingAttempts {
     static func lastLines(_ text: String, count: Int) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).suffix(count).joined(separator: "\n")
             .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    static func parseTime(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        return formatter.date(from: text)
     }
 }

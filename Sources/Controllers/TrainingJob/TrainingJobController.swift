@@ -193,8 +193,12 @@ public final class TrainingJobController: Sendable {
         guard let deadline = job.spec.activeDeadlineSeconds, let start = update.status.startTime.flatMap(Timestamp.parse) else {
             return .awaitChange
         }
-        let left = start.addingTimeInterval(TimeInterval(deadline)).timeIntervalSince(now)
-        return .requeue(after: .milliseconds(Int64(max(0, left) * 1000) + 100))
+        return Self.requeue(until: start.addingTimeInterval(TimeInterval(deadline)), now: now)
+    }
+
+    /// Reconcile again just after `date`.
+    static func requeue(until date: Date, now: Date) -> ReconcileAction {
+        .requeue(after: .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000) + 100))
     }
 
     private func createPod(_ job: TrainingJob, attempt: Int, runId: String) async throws {
@@ -305,8 +309,7 @@ public final class TrainingJobController: Sendable {
         guard let ttl = job.spec.ttlSecondsAfterFinished, let done = update.status.completionTime.flatMap(Timestamp.parse) else {
             return .awaitChange
         }
-        let left = done.addingTimeInterval(TimeInterval(ttl)).timeIntervalSince(now)
-        return .requeue(after: .milliseconds(Int64(max(0, left) * 1000) + 100))
+        return Self.requeue(until: done.addingTimeInterval(TimeInterval(ttl)), now: now)
     }
 
     // MARK: - Cleanup
