@@ -7,8 +7,10 @@ public struct TrainingJobStatus: Codable, Sendable, Equatable {
     public var observedGeneration: Int64?
     public var phase: TrainingJobPhase?
     public var conditions: [Condition]?
-    /// MLflow run, created before the trainer pod.
+    /// The current attempt's MLflow run, created before its trainer pod.
     public var runId: String?
+    /// The run in the MLflow UI.
+    public var runURL: String?
     public var experimentId: String?
     /// Trainer pods started, retries included.
     public var attempts: Int?
@@ -27,6 +29,7 @@ public struct TrainingJobStatus: Codable, Sendable, Equatable {
         phase: TrainingJobPhase? = nil,
         conditions: [Condition]? = nil,
         runId: String? = nil,
+        runURL: String? = nil,
         experimentId: String? = nil,
         attempts: Int? = nil,
         startTime: String? = nil,
@@ -40,6 +43,7 @@ public struct TrainingJobStatus: Codable, Sendable, Equatable {
         self.phase = phase
         self.conditions = conditions
         self.runId = runId
+        self.runURL = runURL
         self.experimentId = experimentId
         self.attempts = attempts
         self.startTime = startTime

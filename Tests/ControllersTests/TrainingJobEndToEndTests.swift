@@ -185,6 +185,8 @@ struct TrainingJobEndToEndTests {
 
             // The MLflow run: created by the controller, filled and finished by the trainer.
             let runId = try #require(status["runId"]?.stringValue)
+            let experimentId = try #require(status["experimentId"]?.stringValue)
+            #expect(status["runURL"]?.stringValue == "\(stack.mlflowURL)/#/experiments/\(experimentId)/runs/\(runId)")
             let run = try await stack.mlflow.run(id: runId)
             #expect(run.info.status == .finished)
             #expect(run.tags["trainyard.dev/job-uid"] == job[path: ["metadata", "uid"]]?.stringValue)

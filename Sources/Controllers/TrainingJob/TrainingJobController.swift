@@ -79,6 +79,7 @@ public final class TrainingJobController: Sendable {
                 let (experimentId, runId) = try await ensureRun(job, attempt: attempt)
                 update.status.experimentId = experimentId
                 update.status.runId = runId
+                update.status.runURL = "\(settings.mlflow.trackingURI)/#/experiments/\(experimentId)/runs/\(runId)"
                 update.status.attempts = update.status.attempts ?? 0
                 update.status.phase = .pending
                 update.clearTrackingUnavailable()
@@ -173,6 +174,7 @@ public final class TrainingJobController: Sendable {
             }
             update.status.attempts = attempt + 1
             update.status.runId = nil
+            update.status.runURL = nil
             try await write(update)
             return .awaitChange
         case .failed(_, let reason, let message):
