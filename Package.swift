@@ -154,7 +154,10 @@ let package = Package(
         .testTarget(name: "DataIOTests", dependencies: ["DataIO"]),
         .testTarget(
             name: "ControllersTests",
-            dependencies: ["Controllers", "TrainyardAPI", "KubeAPI", "Tracking", "DevRuntime", "DevCluster", "TrainyardTesting"]
+            dependencies: [
+                "Controllers", "ControllerRuntime", "KubeClient", "TrainyardAPI", "KubeAPI", "Tracking", "DevRuntime", "DevCluster",
+                "TrainyardTesting",
+            ]
         ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrainyardTesting"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", "DataIO", "KubeAPI", "TrainyardTesting"]),

@@ -42,7 +42,8 @@ public final class Manager: Sendable {
         self.metrics = metrics
         self.configuration = configuration
         self.logger = logger
-        self.client = try KubeClient(configuration: clientConfiguration, observer: metrics, logger: logger)
+        let observer: any KubeClientObserver = configuration.observer.map { ObserverPair(first: metrics, second: $0) } ?? metrics
+        self.client = try KubeClient(configuration: clientConfiguration, observer: observer, logger: logger)
         self.events = EventRecorder(client: client, component: "trainyard-controller", logger: logger)
         if let election = configuration.leaderElection {
             if let problem = election.problem { throw KubeError(code: .configuration, message: problem) }
@@ -167,5 +168,21 @@ struct ControllerRunner: Service {
                 try await work()
             }
         }
+    }
+}
+
+/// Tells two observers of every request.
+struct ObserverPair: KubeClientObserver {
+    let first: any KubeClientObserver
+    let second: any KubeClientObserver
+
+    func requestFinished(verb: String, resource: String, statusCode: Int, duration: Duration) {
+        first.requestFinished(verb: verb, resource: resource, statusCode: statusCode, duration: duration)
+        second.requestFinished(verb: verb, resource: resource, statusCode: statusCode, duration: duration)
+    }
+
+    func watchRestarted(resource: String, reason: String) {
+        first.watchRestarted(resource: resource, reason: reason)
+        second.watchRestarted(resource: resource, reason: reason)
     }
 }

@@ -16,6 +16,8 @@ public struct ManagerConfiguration: Sendable {
     public var watcher: WatcherConfiguration
     /// How often informers replay their cache to controllers; nil never does.
     public var resyncPeriod: Duration?
+    /// Also told of every API request, beside the manager's metrics (an audit of the calls made).
+    public var observer: (any KubeClientObserver)?
 
     public init(
         namespace: String? = nil, leaderElection: LeaderElectionConfiguration? = nil, metricsAddress: BindAddress? = nil,

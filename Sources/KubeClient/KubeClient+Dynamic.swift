@@ -5,7 +5,7 @@ extension KubeClient {
     public func get(_ type: ResourceType, namespace: String?, name: String, subresource: String? = nil) async throws -> JSONValue {
         let request = KubeRequest(
             method: "GET", path: type.path(namespace: namespace, name: name, subresource: subresource),
-            verb: "get", resource: type.description)
+            verb: "get", resource: Self.resourceName(type, subresource))
         return try parse(try await perform(request), request: request)
     }
 
@@ -83,7 +83,7 @@ extension KubeClient {
         let request = KubeRequest(
             method: "PUT", path: type.path(namespace: namespace, name: name, subresource: subresource),
             query: Self.writeQuery(fieldManager, dryRun), body: Array(object.serialized().utf8), verb: "update",
-            resource: type.description)
+            resource: Self.resourceName(type, subresource))
         return try parse(try await perform(request), request: request)
     }
 
@@ -101,7 +101,7 @@ extension KubeClient {
         let request = KubeRequest(
             method: "PATCH", path: type.path(namespace: namespace, name: name, subresource: subresource), query: query,
             body: Array(patch.serialized().utf8), contentType: patchType.contentType, verb: verb,
-            resource: type.description)
+            resource: Self.resourceName(type, subresource))
         return try parse(try await perform(request), request: request)
     }
 
@@ -122,6 +122,11 @@ extension KubeClient {
             method: "DELETE", path: type.path(namespace: namespace, name: name),
             body: Array(JSONValue.object(body).serialized().utf8), verb: "delete", resource: type.description)
         return try parse(try await perform(request), request: request)
+    }
+
+    /// How requests name what they act on, as RBAC rules do: `pods`, `trainingjobs.trainyard.dev/status`.
+    static func resourceName(_ type: ResourceType, _ subresource: String?) -> String {
+        subresource.map { "\(type.description)/\($0)" } ?? type.description
     }
 
     static func writeQuery(_ fieldManager: String?, _ dryRun: Bool) -> [(name: String, value: String)] {

@@ -4,6 +4,7 @@ import DevCluster
 import DevRuntime
 import Foundation
 import KubeAPI
+import KubeClient
 import Logging
 import Synchronization
 import Testing
@@ -18,6 +19,38 @@ private struct Stack {
     let mlflowURL: String
     let controller: ControllerProcess
     let server: RestartableMLflow
+}
+
+/// Every (verb, resource) the controller's client calls, to hold against manifests/rbac.yaml.
+private final class CallAudit: KubeClientObserver {
+    private let calls = Mutex<Set<String>>([])
+
+    func requestFinished(verb: String, resource: String, statusCode: Int, duration: Duration) {
+        _ = calls.withLock { $0.insert("\(verb == "apply" ? "patch" : verb) \(resource)") }
+    }
+
+    func watchRestarted(resource: String, reason: String) {}
+
+    var recorded: Set<String> { calls.withLock { $0 } }
+
+    /// The calls manifests/rbac.yaml does not allow.
+    func notAllowed() throws -> [String] {
+        var allowed: Set<String> = []
+        for document in try loadYAMLDocuments(repositoryRoot + "/manifests/rbac.yaml")
+        where ["ClusterRole", "Role"].contains(document["kind"]?.stringValue ?? "") {
+            for rule in document["rules"]?.arrayValue ?? [] {
+                for group in (rule["apiGroups"]?.arrayValue ?? []).compactMap(\.stringValue) {
+                    for resource in (rule["resources"]?.arrayValue ?? []).compactMap(\.stringValue) {
+                        // RBAC's "trainingjobs/status" in group trainyard.dev is the client's "trainingjobs.trainyard.dev/status".
+                        let parts = resource.split(separator: "/", maxSplits: 1).map(String.init)
+                        let name = (group.isEmpty ? parts[0] : "\(parts[0]).\(group)") + (parts.count > 1 ? "/\(parts[1])" : "")
+                        for verb in (rule["verbs"]?.arrayValue ?? []).compactMap(\.stringValue) { allowed.insert("\(verb) \(name)") }
+                    }
+                }
+            }
+        }
+        return recorded.subtracting(allowed).sorted()
+    }
 }
 
 /// The MLflow server, stopped and started again on the same port with the same state.
@@ -99,9 +132,11 @@ private func withStack(_ body: (Stack) async throws -> Void) async throws {
         settings.trackingRetryDelay = .milliseconds(500)
         let clientConfiguration = try harness.clientConfiguration()
         let (controllerLogger, controllerSettings) = (logger, settings)
+        let audit = CallAudit()
         let controller = try ControllerProcess {
-            let manager = try Manager(
-                clientConfiguration: clientConfiguration, configuration: ManagerConfiguration(workers: 2), logger: controllerLogger)
+            var configuration = ManagerConfiguration(workers: 2)
+            configuration.observer = audit
+            let manager = try Manager(clientConfiguration: clientConfiguration, configuration: configuration, logger: controllerLogger)
             let reconciler = TrainingJobController(manager: manager, settings: controllerSettings, logger: controllerLogger)
             return Task {
                 try await manager.run(signals: [])
@@ -118,6 +153,9 @@ private func withStack(_ body: (Stack) async throws -> Void) async throws {
             throw error
         }
         await controller.stop()
+        // Least privilege, checked: every call the controller made is one manifests/rbac.yaml grants.
+        #expect(try audit.notAllowed() == [], "calls outside manifests/rbac.yaml; all calls: \(audit.recorded.sorted())")
+        #expect(audit.recorded.contains("update trainingjobs.trainyard.dev/status") && audit.recorded.contains("create pods"))
     } catch {
         await stopAll()
         throw error
