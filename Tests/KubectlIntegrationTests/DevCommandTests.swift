@@ -7,7 +7,12 @@ import TrainyardTesting
 struct DevCommandTests {
     func startDev(_ binary: String, state: String) async throws -> (RunningCommand, String) {
         let dev = try CommandRunner.start(binary, ["dev", "--port", "0", "--state-dir", state, "--no-mlflow"])
-        try await dev.waitForOutput { $0.contains("export KUBECONFIG=") }
+        do {
+            try await dev.waitForOutput { $0.contains("export KUBECONFIG=") }
+        } catch {
+            dev.signal(SIGTERM)  // no server left behind by a failed start
+            throw error
+        }
         return (dev, state + "/kubeconfig")
     }
 
@@ -19,6 +24,7 @@ struct DevCommandTests {
         let env = ["KUBECACHEDIR": state + "-cache"]
 
         let (first, kubeconfig) = try await startDev(binary, state: state)
+        defer { if first.isRunning { first.signal(SIGTERM) } }
         let created = try await CommandRunner.run(
             kubectl, ["--kubeconfig", kubeconfig, "create", "-f", "-"], environment: env,
             stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept}\ndata: {k: v}\n")
@@ -52,6 +58,8 @@ struct DevCommandTests {
         defer { try? FileManager.default.removeItem(atPath: state) }
         let env = ["KUBECACHEDIR": state + "-cache"]
         let dev = try CommandRunner.start(binary, ["dev", "--port", "0", "--state-dir", state, "--mlflow-port", String(mlflowPort)])
+        // A failed expectation below must not leave trainyard dev (and its MLflow) running: SIGTERM stops them all.
+        defer { if dev.isRunning { dev.signal(SIGTERM) } }
         try await dev.waitForOutput(timeout: .seconds(90)) {
             $0.contains("MLflow on http://127.0.0.1:\(mlflowPort)") && $0.contains("trainyard dev: controller running")
         }
