@@ -7,34 +7,13 @@ import TrainyardTesting
 
 @testable import DevRuntime
 
-/// A dev API server with the process runtime attached, a kubectl for it, and the runtime's
-/// directories; everything stops when `body` returns.
+/// A dev API server with the process runtime (the kubelet alone) attached; see ``withDevRuntime``.
 private func withRuntime(_ body: (DevClusterHarness, PodRuntimeConfiguration) async throws -> Void) async throws {
-    let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-runtime-\(UUID().uuidString.prefix(8))").path
-    let logs = scratch + "/logs"
-    let harness = try await DevClusterHarness.start(podLogsDirectory: logs)
-    var configuration = PodRuntimeConfiguration(
-        trainyardImage: "ghcr.io/trainyard/trainyard", binaryPath: binary, stateDirectory: scratch + "/state", podLogsDirectory: logs)
-    configuration.initialBackoff = .seconds(1)
-    configuration.maxBackoff = .seconds(4)
-    var logger = Logger(label: "test.kubelet")
-    logger.logLevel = .warning
-    let runtime = try PodRuntime(clientConfiguration: try harness.clientConfiguration(), configuration: configuration, logger: logger)
-    let task = Task { try await runtime.run() }
-    do {
-        try await body(harness, configuration)
-    } catch {
-        task.cancel()
-        _ = try? await task.value
-        await harness.stop()
-        try? FileManager.default.removeItem(atPath: scratch)
-        throw error
-    }
-    task.cancel()
-    _ = try? await task.value
-    await harness.stop()
-    try? FileManager.default.removeItem(atPath: scratch)
+    try await withDevRuntime(
+        start: { client, configuration, logger in
+            let runtime = try PodRuntime(clientConfiguration: client, configuration: configuration, logger: logger)
+            return Task { try await runtime.run() }
+        }, body)
 }
 
 private func pod(_ harness: DevClusterHarness, _ name: String) async throws -> JSONValue {

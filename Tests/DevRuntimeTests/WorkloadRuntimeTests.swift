@@ -8,34 +8,14 @@ import TrainyardTesting
 
 @testable import DevRuntime
 
-/// A dev API server with the whole node attached (kubelet, workload controllers, Service proxies),
-/// a kubectl for it, and the node's directories; everything stops when `body` returns.
-private func withNode(_ body: (DevClusterHarness, DevNodeConfiguration) async throws -> Void) async throws {
-    let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-node-\(UUID().uuidString.prefix(8))").path
-    let logs = scratch + "/logs"
-    let harness = try await DevClusterHarness.start(podLogsDirectory: logs)
-    var pods = PodRuntimeConfiguration(
-        trainyardImage: "ghcr.io/trainyard/trainyard", binaryPath: binary, stateDirectory: scratch + "/state", podLogsDirectory: logs)
-    pods.initialBackoff = .seconds(1)
-    pods.maxBackoff = .seconds(4)
-    let configuration = DevNodeConfiguration(pods: pods)
-    var logger = Logger(label: "test.node")
-    logger.logLevel = .warning
-    let node = try DevNode(clientConfiguration: try harness.clientConfiguration(), configuration: configuration, logger: logger)
-    let task = Task { try await node.run() }
-    defer { try? FileManager.default.removeItem(atPath: scratch) }
-    do {
-        try await body(harness, configuration)
-    } catch {
-        task.cancel()
-        _ = try? await task.value
-        await harness.stop()
-        throw error
-    }
-    task.cancel()
-    _ = try? await task.value
-    await harness.stop()
+/// A dev API server with the whole node attached (kubelet, workload controllers, Service
+/// proxies); see ``withDevRuntime``.
+private func withNode(_ body: (DevClusterHarness, PodRuntimeConfiguration) async throws -> Void) async throws {
+    try await withDevRuntime(
+        start: { client, configuration, logger in
+            let node = try DevNode(clientConfiguration: client, configuration: DevNodeConfiguration(pods: configuration), logger: logger)
+            return Task { try await node.run() }
+        }, body)
 }
 
 private let image = "ghcr.io/trainyard/trainyard"
@@ -229,7 +209,7 @@ struct WorkloadRuntimeTests {
     @Test("a Job runs trainyard train to Complete, kubectl logs job/NAME shows it, and ttlSecondsAfterFinished deletes it")
     func jobCompletes() async throws {
         try await withNode { harness, configuration in
-            let data = configuration.pods.stateDirectory + "/hostpath/data"
+            let data = configuration.stateDirectory + "/hostpath/data"
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: repositoryRoot + "/data/breast_cancer.csv", toPath: data + "/cancer.csv")
             let manifest = """
