@@ -37,6 +37,26 @@ import Testing
         cluster.get(configMaps + "/" + name).body
     }
 
+    @Test("an object written after its owner is gone is collected, as one whose owner goes later is")
+    func dependentOfAGoneOwnerIsCollected() {
+        let owner = cluster.post(configMaps, TestCluster.configMap("short-lived"))
+        #expect(cluster.delete(configMaps + "/short-lived").status == 200)
+        // A controller acting on a stale cache creates a child of the owner just deleted.
+        dependent("late-child", of: owner)
+        #expect(!exists("late-child"))
+        // One live owner among gone ones keeps it.
+        let live = cluster.post(configMaps, TestCluster.configMap("live"))
+        var metadata: JSONValue = [
+            "ownerReferences": [
+                ["apiVersion": "v1", "kind": "ConfigMap", "name": "short-lived", "uid": .string(owner.uid ?? "")],
+                ["apiVersion": "v1", "kind": "ConfigMap", "name": "live", "uid": .string(live.uid ?? "")],
+            ]
+        ]
+        metadata["labels"] = ["kept": "yes"]
+        #expect(cluster.post(configMaps, TestCluster.configMap("shared-child", metadata: metadata)).status == 201)
+        #expect(exists("shared-child"))
+    }
+
     @Test func finalizerKeepsADeletedObjectUntilRemoved() {
         cluster.post(configMaps, TestCluster.configMap("held", metadata: ["finalizers": ["example.com/cleanup"]]))
         let deleted = cluster.delete(configMaps + "/held")

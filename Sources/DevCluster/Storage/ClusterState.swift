@@ -162,6 +162,10 @@ struct ClusterState {
             removedOwnerUIDs.append(uid)
             if dependents[uid]?.isEmpty ?? false { dependents[uid] = nil }
         }
+        // Written with owners that are already gone (a controller acting on a stale cache after its
+        // owner was deleted): the next collection deletes it, as Kubernetes' collector does.
+        let owners = Self.ownerUIDs(new)
+        if !owners.isEmpty, owners.allSatisfy({ uidIndex[$0] == nil }) { removedOwnerUIDs.append(contentsOf: owners) }
     }
 
     static func ownerUIDs(_ object: JSONValue?) -> [String] {
