@@ -171,7 +171,7 @@ private func condition(_ job: JSONValue, _ type: String) -> JSONValue? {
     (job[path: ["status", "conditions"]]?.arrayValue ?? []).first { $0["type"]?.stringValue == type }
 }
 
-/// A variant of examples/dev/trainingjob.yaml.
+/// A variant of examples/trainingjob.yaml.
 private func manifest(
     name: String, target: String = "diagnosis", source: String = "/usr/share/trainyard/datasets/breast_cancer.csv",
     params: String = "{numTrees: 40, maxDepth: 3}", backoffLimit: Int = 2, extra: String = ""
@@ -194,11 +194,11 @@ private func manifest(
 
 @Suite("TrainingJob end to end: dev cluster, real MLflow, real kubectl", .serialized)
 struct TrainingJobEndToEndTests {
-    @Test("examples/dev/trainingjob.yaml trains in a locked-down pod, records a FINISHED run, and version 1 becomes @champion")
+    @Test("examples/trainingjob.yaml trains in a locked-down pod, records a FINISHED run, and version 1 becomes @champion")
     func exampleSucceeds() async throws {
         try await withStack { stack in
             let harness = stack.harness
-            try await harness.kubectlOK("apply", "-f", repositoryRoot + "/examples/dev/trainingjob.yaml")
+            try await harness.kubectlOK("apply", "-f", repositoryRoot + "/examples/trainingjob.yaml")
             let wait = try await harness.kubectl(
                 "wait", "--for=condition=Succeeded", "tj/breast-cancer-gbdt", "--timeout=180s", timeout: .seconds(200))
             let job = try await trainingJob(harness, "breast-cancer-gbdt")

@@ -146,7 +146,7 @@ struct KubeClientAPITests {
                 namespace: nil, object: crd)
         }
         let trainingJobs = ResourceType(group: "trainyard.dev", version: "v1alpha1", resource: "trainingjobs", kind: "TrainingJob")
-        let example = try loadYAMLDocuments(repositoryRoot + "/examples/trainingjob.yaml")[0]
+        let example = try loadYAMLDocuments(repositoryRoot + "/examples/reference/trainingjob.yaml")[0]
         var created: JSONValue = .null
         #expect(
             try await eventuallyOK {

@@ -18,7 +18,7 @@ struct APISemanticsTests {
         let cluster = try await DevClusterHarness.start()
         defer { Task { await cluster.stop() } }
         try await cluster.kubectlOK("apply", "-f", root + "/crds/")
-        try await cluster.kubectlOK("apply", "-f", root + "/examples/trainingjob.yaml")
+        try await cluster.kubectlOK("apply", "-f", root + "/examples/reference/trainingjob.yaml")
         var object = try await json(cluster, "get", "tj", "credit-default-gbdt", "-o", "json")
         object[path: ["spec", "backoffLimit"]] = 7
         let first = try await cluster.kubectl("replace", "-f", "-", stdin: object.serialized())
@@ -45,7 +45,7 @@ struct APISemanticsTests {
         let cluster = try await DevClusterHarness.start()
         defer { Task { await cluster.stop() } }
         try await cluster.kubectlOK("apply", "-f", root + "/crds/")
-        try await cluster.kubectlOK("apply", "-f", root + "/examples/trainingjob.yaml")
+        try await cluster.kubectlOK("apply", "-f", root + "/examples/reference/trainingjob.yaml")
         let list = try await json(cluster, "get", "--raw", collection)
         let start = try #require(list[path: ["metadata", "resourceVersion"]]?.stringValue)
         for phase in ["Pending", "Running", "Succeeded"] {
@@ -54,7 +54,7 @@ struct APISemanticsTests {
         }
         try await cluster.kubectlOK("delete", "tj", "credit-default-gbdt")
         // A change to another kind must not show up in this watch.
-        try await cluster.kubectlOK("apply", "-f", root + "/examples/modeldeployment.yaml")
+        try await cluster.kubectlOK("apply", "-f", root + "/examples/reference/modeldeployment.yaml")
         let output = try await cluster.kubectlOK("get", "--raw", "\(collection)?watch=true&resourceVersion=\(start)&timeoutSeconds=1")
         let seen = try events(output)
         #expect(seen.map(\.type) == ["MODIFIED", "MODIFIED", "MODIFIED", "DELETED"], "\(output)")
@@ -70,7 +70,7 @@ struct APISemanticsTests {
         let cluster = try await DevClusterHarness.start(watchHistory: 5)
         defer { Task { await cluster.stop() } }
         try await cluster.kubectlOK("apply", "-f", root + "/crds/")
-        try await cluster.kubectlOK("apply", "-f", root + "/examples/trainingjob.yaml")
+        try await cluster.kubectlOK("apply", "-f", root + "/examples/reference/trainingjob.yaml")
         let list = try await json(cluster, "get", "--raw", collection)
         let start = try #require(list[path: ["metadata", "resourceVersion"]]?.stringValue)
         for limit in 1...8 {
@@ -88,7 +88,7 @@ struct APISemanticsTests {
         defer { try? FileManager.default.removeItem(atPath: state) }
         let first = try await DevClusterHarness.start(stateDirectory: state)
         try await first.kubectlOK("apply", "-f", root + "/crds/")
-        try await first.kubectlOK("apply", "-f", root + "/examples/")
+        try await first.kubectlOK("apply", "-f", root + "/examples/reference/")
         let before = try await json(first, "get", "tj", "credit-default-gbdt", "-o", "json")
         let beforeRV =
             Int64(try await json(first, "get", "--raw", collection)[path: ["metadata", "resourceVersion"]]?.stringValue ?? "") ?? 0

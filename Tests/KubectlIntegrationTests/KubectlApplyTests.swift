@@ -12,7 +12,7 @@ struct KubectlApplyTests {
         defer { Task { await cluster.stop() } }
         let crds = try await cluster.kubectlOK("apply", "-f", root + "/crds/")
         #expect(crds.contains("customresourcedefinition.apiextensions.k8s.io/trainingjobs.trainyard.dev created"))
-        let created = try await cluster.kubectlOK("apply", "-f", root + "/examples/")
+        let created = try await cluster.kubectlOK("apply", "-f", root + "/examples/reference/")
         #expect(created.components(separatedBy: " created").count - 1 == 3, "\(created)")
 
         let table = try await cluster.kubectlOK("get", "tj,md,bp")
@@ -25,10 +25,10 @@ struct KubectlApplyTests {
         let category = try await cluster.kubectlOK("get", "trainyard", "-o", "name")
         #expect(category.split(separator: "\n").count == 3, "\(category)")
 
-        let again = try await cluster.kubectlOK("apply", "-f", root + "/examples/")
+        let again = try await cluster.kubectlOK("apply", "-f", root + "/examples/reference/")
         #expect(again.components(separatedBy: " unchanged").count - 1 == 3, "\(again)")
 
-        let changed = try String(contentsOfFile: root + "/examples/modeldeployment.yaml", encoding: .utf8)
+        let changed = try String(contentsOfFile: root + "/examples/reference/modeldeployment.yaml", encoding: .utf8)
             .replacingOccurrences(of: "replicas: 2", with: "replicas: 4")
         #expect(changed.contains("replicas: 4"), "the example no longer has replicas: 2; update this test")
         let configured = try await cluster.kubectlOK("apply", "-f", "-", stdin: changed)
@@ -36,15 +36,15 @@ struct KubectlApplyTests {
         #expect(try await cluster.kubectlOK("get", "md", "credit-default", "-o", "jsonpath={.spec.replicas}") == "4")
 
         let ssa = try await cluster.kubectlOK(
-            "apply", "--server-side", "-f", root + "/examples/trainingjob.yaml", "-f", root + "/examples/batchprediction.yaml")
+            "apply", "--server-side", "-f", root + "/examples/reference/trainingjob.yaml", "-f", root + "/examples/reference/batchprediction.yaml")
         #expect(ssa.components(separatedBy: "serverside-applied").count - 1 == 2, "\(ssa)")
         // The deployment's replicas now belong to client-side apply: server-side apply with the old value conflicts.
-        let conflict = try await cluster.kubectl("apply", "--server-side", "-f", root + "/examples/modeldeployment.yaml")
+        let conflict = try await cluster.kubectl("apply", "--server-side", "-f", root + "/examples/reference/modeldeployment.yaml")
         #expect(!conflict.succeeded)
         #expect(conflict.stderr.contains("conflict with \"kubectl-client-side-apply\""), "\(conflict)")
         #expect(conflict.stderr.contains(".spec.replicas"))
         let forced = try await cluster.kubectlOK(
-            "apply", "--server-side", "--force-conflicts", "-f", root + "/examples/modeldeployment.yaml")
+            "apply", "--server-side", "--force-conflicts", "-f", root + "/examples/reference/modeldeployment.yaml")
         #expect(forced.contains("serverside-applied"))
         #expect(try await cluster.kubectlOK("get", "md", "credit-default", "-o", "jsonpath={.spec.replicas}") == "2")
     }
@@ -54,8 +54,8 @@ struct KubectlApplyTests {
         defer { Task { await cluster.stop() } }
         try await cluster.kubectlOK("apply", "-f", root + "/crds/")
         // Objects first written by client-side apply, then taken over by server-side apply unchanged.
-        try await cluster.kubectlOK("apply", "-f", root + "/examples/")
-        let ssa = try await cluster.kubectlOK("apply", "--server-side", "-f", root + "/examples/")
+        try await cluster.kubectlOK("apply", "-f", root + "/examples/reference/")
+        let ssa = try await cluster.kubectlOK("apply", "--server-side", "-f", root + "/examples/reference/")
         #expect(ssa.components(separatedBy: "serverside-applied").count - 1 == 3, "\(ssa)")
         let managers = try await cluster.kubectlOK(
             "get", "tj", "credit-default-gbdt", "--show-managed-fields", "-o", "jsonpath={.metadata.managedFields[*].manager}")
@@ -64,7 +64,7 @@ struct KubectlApplyTests {
         let fresh = try await DevClusterHarness.start()
         defer { Task { await fresh.stop() } }
         try await fresh.kubectlOK("apply", "--server-side", "-f", root + "/crds/")
-        let created = try await fresh.kubectlOK("apply", "--server-side", "-f", root + "/examples/")
+        let created = try await fresh.kubectlOK("apply", "--server-side", "-f", root + "/examples/reference/")
         #expect(created.components(separatedBy: "serverside-applied").count - 1 == 3, "\(created)")
         #expect(try await fresh.kubectlOK("get", "tj", "credit-default-gbdt", "-o", "jsonpath={.spec.data.validationFraction}") == "0.2")
     }

@@ -10,7 +10,7 @@ struct KubectlChangeTests {
     func clusterWithExamples() async throws -> DevClusterHarness {
         let cluster = try await DevClusterHarness.start()
         try await cluster.kubectlOK("apply", "-f", root + "/crds/")
-        try await cluster.kubectlOK("apply", "-f", root + "/examples/")
+        try await cluster.kubectlOK("apply", "-f", root + "/examples/reference/")
         return cluster
     }
 

@@ -40,11 +40,12 @@ private func decodingError<T: Decodable>(_ json: JSONValue, as type: T.Type) -> 
 @Suite("Examples and resource types")
 struct ExampleRoundTripTests {
     @Test(
-        "every document in examples/ decodes by kind and encodes back unchanged",
+        "every document in examples/ and examples/reference/ decodes by kind and encodes back unchanged",
         arguments: [
             ("trainingjob.yaml", "TrainingJob"),
-            ("modeldeployment.yaml", "ModelDeployment"),
-            ("batchprediction.yaml", "BatchPrediction"),
+            ("reference/trainingjob.yaml", "TrainingJob"),
+            ("reference/modeldeployment.yaml", "ModelDeployment"),
+            ("reference/batchprediction.yaml", "BatchPrediction"),
         ])
     func exampleRoundTrips(file: String, kind: String) throws {
         let documents = try example(file)
@@ -73,7 +74,7 @@ struct ExampleRoundTripTests {
 
     @Test("a TrainingJob's hyperparameters keep their JSON types")
     func paramsKeepTheirTypes() throws {
-        let job = try #require(try example("trainingjob.yaml").first)
+        let job = try #require(try example("reference/trainingjob.yaml").first)
         let (decoded, encoded) = try roundTrip(job, as: TrainingJob.self)
         let params = try #require(decoded.spec.model.params)
         #expect(params["numTrees"] == .int(300))
@@ -144,31 +145,31 @@ struct ExampleRoundTripTests {
         "a wrong enum value fails with the field's path and the supported values",
         arguments: [
             (
-                "trainingjob.yaml", ["spec", "task"], "regresion",
+                "reference/trainingjob.yaml", ["spec", "task"], "regresion",
                 "spec.task: Unsupported value: \"regresion\": supported values: \"classification\", \"regression\""
             ),
             (
-                "trainingjob.yaml", ["spec", "model", "type"], "xgboost",
+                "reference/trainingjob.yaml", ["spec", "model", "type"], "xgboost",
                 "spec.model.type: Unsupported value: \"xgboost\": supported values: \"gbdt\", \"logistic\", \"linear\""
             ),
             (
-                "trainingjob.yaml", ["spec", "data", "format"], "parquet",
+                "reference/trainingjob.yaml", ["spec", "data", "format"], "parquet",
                 "spec.data.format: Unsupported value: \"parquet\": supported values: \"csv\""
             ),
             (
-                "trainingjob.yaml", ["spec", "register", "promotion", "mode"], "maximize",
+                "reference/trainingjob.yaml", ["spec", "register", "promotion", "mode"], "maximize",
                 "spec.register.promotion.mode: Unsupported value: \"maximize\": supported values: \"max\", \"min\""
             ),
             (
-                "trainingjob.yaml", ["spec", "tuning", "searchSpace", "learningRate", "scale"], "ln",
+                "reference/trainingjob.yaml", ["spec", "tuning", "searchSpace", "learningRate", "scale"], "ln",
                 "spec.tuning.searchSpace.learningRate.scale: Unsupported value: \"ln\": supported values: \"linear\", \"log\""
             ),
             (
-                "batchprediction.yaml", ["spec", "drift", "retrain", "task"], "ranking",
+                "reference/batchprediction.yaml", ["spec", "drift", "retrain", "task"], "ranking",
                 "spec.drift.retrain.task: Unsupported value: \"ranking\": supported values: \"classification\", \"regression\""
             ),
             (
-                "batchprediction.yaml", ["status", "phase"], "Done",
+                "reference/batchprediction.yaml", ["status", "phase"], "Done",
                 "status.phase: Unsupported value: \"Done\": supported values: \"Pending\", \"Running\", \"Succeeded\", \"Failed\""
             ),
         ])
@@ -191,37 +192,37 @@ struct ExampleRoundTripTests {
 
     static let malformedManifests: [Mutation] = [
         Mutation(
-            file: "trainingjob.yaml", path: ["spec", "data", "target"], value: nil,
+            file: "reference/trainingjob.yaml", path: ["spec", "data", "target"], value: nil,
             message: "spec.data.target: Required value"),
-        Mutation(file: "trainingjob.yaml", path: ["spec", "model"], value: nil, message: "spec.model: Required value"),
+        Mutation(file: "reference/trainingjob.yaml", path: ["spec", "model"], value: nil, message: "spec.model: Required value"),
         Mutation(
-            file: "trainingjob.yaml", path: ["spec", "backoffLimit"], value: .string("two"),
+            file: "reference/trainingjob.yaml", path: ["spec", "backoffLimit"], value: .string("two"),
             message: "spec.backoffLimit: Invalid value: must be of type integer"),
         Mutation(
-            file: "trainingjob.yaml", path: ["spec", "data", "validationFraction"], value: .string("0.2"),
+            file: "reference/trainingjob.yaml", path: ["spec", "data", "validationFraction"], value: .string("0.2"),
             message: "spec.data.validationFraction: Invalid value: must be of type number"),
         Mutation(
-            file: "trainingjob.yaml", path: ["spec", "suspend"], value: .int(1),
+            file: "reference/trainingjob.yaml", path: ["spec", "suspend"], value: .int(1),
             message: "spec.suspend: Invalid value: must be of type boolean"),
         Mutation(
-            file: "trainingjob.yaml", path: ["spec", "model", "params", "maxDepth"], value: .bool(true),
+            file: "reference/trainingjob.yaml", path: ["spec", "model", "params", "maxDepth"], value: .bool(true),
             message: "spec.model.params.maxDepth: Invalid value: must be a string or a number"),
         Mutation(
-            file: "modeldeployment.yaml", path: ["spec", "model", "name"], value: nil,
+            file: "reference/modeldeployment.yaml", path: ["spec", "model", "name"], value: nil,
             message: "spec.model.name: Required value"),
         Mutation(
-            file: "modeldeployment.yaml", path: ["spec", "replicas"], value: .string("2"),
+            file: "reference/modeldeployment.yaml", path: ["spec", "replicas"], value: .string("2"),
             message: "spec.replicas: Invalid value: must be of type integer"),
         Mutation(
-            file: "modeldeployment.yaml", path: ["spec", "tolerations"], value: .object(["key": .int(3)]),
+            file: "reference/modeldeployment.yaml", path: ["spec", "tolerations"], value: .object(["key": .int(3)]),
             message: "spec.tolerations: Invalid value: must be of type array"),
         Mutation(
-            file: "modeldeployment.yaml", path: ["kind"], value: .string("ModelDeploy"),
+            file: "reference/modeldeployment.yaml", path: ["kind"], value: .string("ModelDeploy"),
             message: "kind: no matches for kind \"ModelDeploy\" in version \"trainyard.dev/v1alpha1\""),
         Mutation(
-            file: "modeldeployment.yaml", path: ["apiVersion"], value: .string("trainyard.dev/v1"),
+            file: "reference/modeldeployment.yaml", path: ["apiVersion"], value: .string("trainyard.dev/v1"),
             message: "apiVersion: Unsupported value: \"trainyard.dev/v1\": supported values: \"trainyard.dev/v1alpha1\""),
-        Mutation(file: "batchprediction.yaml", path: ["spec", "output"], value: nil, message: "spec.output: Required value"),
+        Mutation(file: "reference/batchprediction.yaml", path: ["spec", "output"], value: nil, message: "spec.output: Required value"),
     ]
 
     @Test("malformed manifests fail with the field's path", arguments: Self.malformedManifests)
@@ -235,7 +236,7 @@ struct ExampleRoundTripTests {
 
     @Test("an error inside a list names the element")
     func listElementPath() throws {
-        var document = try #require(try example("modeldeployment.yaml").first)
+        var document = try #require(try example("reference/modeldeployment.yaml").first)
         document[path: ["spec", "tolerations"]] = [["key": "a"], ["key": 7]]
         let error = try #require(decodingError(document, as: ModelDeployment.self))
         #expect(error.fieldPath == "spec.tolerations[1].key")
