@@ -36,7 +36,8 @@ struct KubectlApplyTests {
         #expect(try await cluster.kubectlOK("get", "md", "credit-default", "-o", "jsonpath={.spec.replicas}") == "4")
 
         let ssa = try await cluster.kubectlOK(
-            "apply", "--server-side", "-f", root + "/examples/reference/trainingjob.yaml", "-f", root + "/examples/reference/batchprediction.yaml")
+            "apply", "--server-side", "-f", root + "/examples/reference/trainingjob.yaml", "-f",
+            root + "/examples/reference/batchprediction.yaml")
         #expect(ssa.components(separatedBy: "serverside-applied").count - 1 == 2, "\(ssa)")
         // The deployment's replicas now belong to client-side apply: server-side apply with the old value conflicts.
         let conflict = try await cluster.kubectl("apply", "--server-side", "-f", root + "/examples/reference/modeldeployment.yaml")
