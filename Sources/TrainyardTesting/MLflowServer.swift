@@ -58,11 +58,12 @@ public final class MLflowServer: Sendable {
     }
 
     /// Stops the server (SIGTERM, which it passes on to its worker), then SIGKILLs whatever of its
-    /// process group is left after 10 s, and removes its files unless `keepingFiles`.
-    public func stop(keepingFiles: Bool = false) async {
+    /// process group is left after `grace`, and removes its files unless `keepingFiles`. A zero
+    /// grace is a crash: the port refuses connections at once.
+    public func stop(keepingFiles: Bool = false, grace: Duration = .seconds(10)) async {
         let group = process.processIdentifier
-        if group > 0 { kill(group, SIGTERM) }
-        let deadline = ContinuousClock.now + .seconds(10)
+        if group > 0, grace > .zero { kill(group, SIGTERM) }
+        let deadline = ContinuousClock.now + grace
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         if group > 0 { kill(-group, SIGKILL) }
         if !keepingFiles { try? FileManager.default.removeItem(atPath: directory) }

@@ -53,6 +53,12 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Image of training pods when a TrainingJob gives none.")
     var trainerImage = "ghcr.io/trainyard/trainyard:\(TrainyardVersion.current)"
 
+    @Option(
+        help:
+            "How long a training pod waits for an unreachable MLflow before its attempt fails, in seconds (never past the job's activeDeadlineSeconds)."
+    )
+    var trainerTrackingPatience = 1800
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
@@ -61,6 +67,9 @@ struct ControllerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers: must be at least 1, got \(workers)") }
+        guard trainerTrackingPatience >= 0 else {
+            throw ValidationError("--trainer-tracking-patience: must be 0 seconds or more, got \(trainerTrackingPatience)")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError(
                 "--log-level: \"\(logLevel)\" is not a level; expected trace, debug, info, notice, warning, error or critical")
@@ -122,8 +131,9 @@ struct ControllerCommand: AsyncParsableCommand {
             mlflow.token = nonEmpty(environment["MLFLOW_TRACKING_TOKEN"])
             mlflow.username = nonEmpty(environment["MLFLOW_TRACKING_USERNAME"])
             mlflow.password = nonEmpty(environment["MLFLOW_TRACKING_PASSWORD"])
-            reconcilers.append(
-                TrainingJobController(manager: manager, settings: TrainingJobSettings(image: trainerImage, mlflow: mlflow), logger: logger))
+            var settings = TrainingJobSettings(image: trainerImage, mlflow: mlflow)
+            settings.trainerTrackingRetrySeconds = trainerTrackingPatience
+            reconcilers.append(TrainingJobController(manager: manager, settings: settings, logger: logger))
             logger.info("reconciling TrainingJobs", metadata: ["mlflow": "\(uri)", "trainerImage": "\(trainerImage)"])
         } else {
             logger.warning(

@@ -124,6 +124,8 @@ struct TrainCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             try await trainAndRecord()
+        } catch let failure as CLIFailure where failure.wroteTerminationMessage {
+            throw failure
         } catch let failure as CLIFailure {
             var message: [String: Any] = ["error": failure.description]
             if let reason = failure.reason { message["reason"] = reason.rawValue }
@@ -163,6 +165,14 @@ struct TrainCommand: AsyncParsableCommand {
             TerminationMessage.write(TerminationMessage.json(summary))
             return
         }
+        // Until the run is recorded, the termination message holds the results: if MLflow stays
+        // away longer than --tracking-retry-seconds, or the pod is stopped while this waits, the
+        // controller still has them (and records them in the run once MLflow is back).
+        var pending = summary
+        pending["recorded"] = false
+        pending["reason"] = FailureReason.trackingUnavailable.rawValue
+        pending["error"] = "stopped before the results were recorded in MLflow at \(configuration.trackingURI)"
+        TerminationMessage.write(TerminationMessage.json(pending))
         let client = MLflowClient(configuration)
         let recorder = TrainingRecorder(
             client: client, experiment: tracking.experiment ?? nonEmpty(environment["MLFLOW_EXPERIMENT_NAME"]) ?? "Default",
@@ -180,6 +190,7 @@ struct TrainCommand: AsyncParsableCommand {
         try? await client.shutdown()
         switch result {
         case .success(let recorded):
+            summary["recorded"] = true
             summary["runId"] = recorded.runId
             if let version = recorded.modelVersion { summary["modelVersion"] = version.version }
             TerminationMessage.write(TerminationMessage.json(summary))
@@ -187,7 +198,10 @@ struct TrainCommand: AsyncParsableCommand {
             if let version = recorded.modelVersion { message += "; registered \(version.name) version \(version.version)" }
             FileHandle.standardError.write(Data((message + "\n").utf8))
         case .failure(let error as MLflowError):
-            throw CLIFailure("MLflow: \(error.message) (the model and metrics are in \(output))", reason: .trackingUnavailable)
+            let failure = CLIFailure("MLflow: \(error.message) (the model and metrics are in \(output))", reason: .trackingUnavailable)
+            pending["error"] = failure.description
+            TerminationMessage.write(TerminationMessage.json(pending))
+            throw CLIFailure(failure.description, reason: failure.reason, wroteTerminationMessage: true)
         case .failure(let error):
             throw error
         }
@@ -288,9 +302,12 @@ enum ProgressStyle: String, ExpressibleByArgument, CaseIterable {
 struct CLIFailure: Error, CustomStringConvertible {
     let description: String
     let reason: FailureReason?
-    init(_ message: String, reason: FailureReason? = nil) {
+    /// The termination message is written already, with more than the error (the results that were not recorded).
+    let wroteTerminationMessage: Bool
+    init(_ message: String, reason: FailureReason? = nil, wroteTerminationMessage: Bool = false) {
         description = message
         self.reason = reason
+        self.wroteTerminationMessage = wroteTerminationMessage
     }
 }
 

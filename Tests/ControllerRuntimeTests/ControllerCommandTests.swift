@@ -43,6 +43,7 @@ struct ControllerCommandTests {
             (["--workers", "0"], "--workers: must be at least 1"),
             (["--metrics-bind-address", "nope"], "--metrics-bind-address: \"nope\" is not a listen address"),
             (["--log-format", "xml"], "--log-format: \"xml\" is not a format; expected text or json"),
+            (["--trainer-tracking-patience=-5"], "--trainer-tracking-patience: must be 0 seconds or more, got -5"),
         ])
     func badFlags(arguments: [String], message: String) async throws {
         let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")

@@ -61,7 +61,8 @@ private final class RestartableMLflow: Sendable {
 
     var current: MLflowServer { server.withLock { $0 } }
 
-    func pause() async { await current.stop(keepingFiles: true) }
+    /// MLflow crashes: its port refuses connections at once.
+    func pause() async { await current.stop(keepingFiles: true, grace: .zero) }
 
     func resume() async throws {
         let stopped = current
@@ -98,7 +99,7 @@ private final class ControllerProcess: Sendable {
     }
 }
 
-private func withStack(_ body: (Stack) async throws -> Void) async throws {
+private func withStack(trainerTrackingRetrySeconds: Int = 60, _ body: (Stack) async throws -> Void) async throws {
     let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
     let server = RestartableMLflow(try await MLflowServer.start())
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-tj-\(UUID().uuidString.prefix(8))").path
@@ -127,7 +128,7 @@ private func withStack(_ body: (Stack) async throws -> Void) async throws {
         let mlflowConfiguration = try MLflowConfiguration(trackingURI: server.current.url)
         var settings = TrainingJobSettings(image: "ghcr.io/trainyard/trainyard:test", mlflow: mlflowConfiguration)
         settings.initialBackoff = 1
-        settings.trainerTrackingRetrySeconds = 60
+        settings.trainerTrackingRetrySeconds = trainerTrackingRetrySeconds
         settings.runningCheckInterval = .milliseconds(500)
         settings.trackingRetryDelay = .milliseconds(500)
         let clientConfiguration = try harness.clientConfiguration()
@@ -440,6 +441,64 @@ struct TrainingJobEndToEndTests {
             let history = try await stack.mlflow.metricHistory(runId: runId, key: curve)
             #expect(history.count == 5000, "each round recorded once: \(history.count) points for \(curve)")
             #expect(Set(history.map(\.step)).count == history.count)
+        }
+    }
+}
+
+extension TrainingJobEndToEndTests {
+    @Test("a trainer that gives up on MLflow keeps its results in the termination message; they reach its run once MLflow is back")
+    func trainerGivesUpOnMLflow() async throws {
+        try await withStack(trainerTrackingRetrySeconds: 2) { stack in
+            let harness = stack.harness
+            try await harness.kubectlOK(
+                "apply", "-f", "-", stdin: manifest(name: "impatient", params: "{numTrees: 3000, maxDepth: 6, learningRate: 0.01}"))
+            // MLflow goes away once the first attempt's run exists, before its trainer records anything.
+            let started = try await waitFor(harness, "impatient") { $0[path: ["status", "runId"]]?.stringValue != nil }
+            let firstRun = try #require(started[path: ["status", "runId"]]?.stringValue)
+            await stack.server.pause()
+
+            // The trainer trains on, waits 2 s for MLflow, and gives up with its results in the termination message.
+            var message = ""
+            let gaveUp = ContinuousClock.now + .seconds(180)
+            while ContinuousClock.now < gaveUp {
+                let phase = try await harness.kubectlOK("get", "pod", "impatient-1", "-o", "jsonpath={.status.phase}")
+                if phase == "Failed" {
+                    message = try await harness.kubectlOK(
+                        "get", "pod", "impatient-1", "-o", "jsonpath={.status.containerStatuses[0].state.terminated.message}")
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            if message.isEmpty {
+                let pod = try await harness.kubectl("get", "pod", "impatient-1", "-o", "yaml")
+                let logs = try await harness.kubectl("logs", "impatient-1", "--tail=20")
+                Issue.record("impatient-1 did not fail with a termination message:\n\(pod.stdout)\n\(logs.stdout)")
+            }
+            let summary = try JSONValue.parse(message)
+            #expect(summary["reason"]?.stringValue == "TrackingUnavailable", "\(message)")
+            #expect(summary["recorded"]?.boolValue == false)
+            let auc = try #require(
+                summary[path: ["validation", "auc"]]?.doubleValue, "the results are in the termination message: \(message)")
+
+            // The failed attempt's run cannot be closed while MLflow is away: the job waits and says why.
+            let waiting = try await waitFor(harness, "impatient") { condition($0, "TrackingUnavailable")?["status"]?.stringValue == "True" }
+            try await Task.sleep(for: .seconds(2))
+            let still = try await trainingJob(harness, "impatient")
+            #expect(
+                still[path: ["status", "phase"]]?.stringValue != "Failed", "an MLflow outage does not fail the job: \(waiting.serialized())"
+            )
+            #expect(still[path: ["status", "attempts"]]?.intValue == 1, "no new attempt before the failed one's results are recorded")
+
+            try await stack.server.resume()
+            let done = try await waitFor(harness, "impatient") { $0[path: ["status", "phase"]]?.stringValue == "Succeeded" }
+            #expect(done[path: ["status", "attempts"]]?.intValue == 2)
+            #expect(done[path: ["status", "runId"]]?.stringValue != firstRun, "the retry records into a run of its own")
+            let first = try await stack.mlflow.run(id: firstRun)
+            #expect(first.info.status == .failed)
+            #expect(first.metrics["validation_auc"] == auc, "the termination message's auc is in the failed attempt's run")
+            #expect(first.tags["trainyard.dev/results-source"]?.contains("impatient-1") == true, "\(first.tags)")
+            let history = try await stack.mlflow.metricHistory(runId: firstRun, key: "validation_auc")
+            #expect(history.count == 1, "recorded once: \(history)")
         }
     }
 }

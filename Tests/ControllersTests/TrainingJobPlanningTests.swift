@@ -162,6 +162,33 @@ struct TrainingJobPlanningTests {
         #expect((problem?.message.count ?? 0) > 10)
     }
 
+    @Test(
+        "the termination message: the trainer's JSON summary, or a log tail; never a crash",
+        arguments: [
+            (
+                #"{"recorded":true,"runId":"r1","rows":{"train":8,"validation":2},"validation":{"auc":0.9,"f1":1}}"#,
+                ["auc": 0.9, "f1": 1.0], true, nil as String?
+            ),
+            (
+                #"{"recorded":false,"reason":"TrackingUnavailable","error":"MLflow: gave up","validation":{"auc":0.8}}"#,
+                ["auc": 0.8], false, "TrackingUnavailable"
+            ),
+            (#"{"error":"no column y","reason":"InvalidData"}"#, [:], nil, "InvalidData"),
+            ("panic: out of memory\nline 2", [:], nil, nil),
+            ("", [:], nil, nil),
+            (#"{"validation":"not an object","recorded":"yes"}"#, [:], nil, nil),
+            ("[1, 2]", [:], nil, nil),
+        ] as [(String, [String: Double], Bool?, String?)])
+    func terminationMessage(text: String, metrics: [String: Double], recorded: Bool?, reason: String?) {
+        let summary = TrainingSummary(terminationMessage: text)
+        #expect(summary.metrics == metrics)
+        #expect(summary.recorded == recorded)
+        #expect(summary.failureReason == reason)
+        if (try? JSONValue.parse(text))?.objectValue == nil {
+            #expect(summary.failureMessage == (text.isEmpty ? nil : text), "a message that is not JSON is kept as the log tail")
+        }
+    }
+
     @Test("the pod: deterministic name, locked down, credentials only by reference, the run id and the champion in its args")
     func podTemplate() throws {
         var job = TrainingJob(metadata: ObjectMeta(name: "churn", namespace: "ml", uid: "u-1"), spec: Self.spec())

@@ -49,7 +49,7 @@ public final class TrainingJobController: Sendable {
     }
 
     /// The job's pods, from the cache.
-    private func pods(of job: TrainingJob) -> [JSONValue] {
+    func pods(of job: TrainingJob) -> [JSONValue] {
         pods.list(namespace: job.metadata.namespace).filter { $0.controllerKey(kind: TrainingJob.kind) == job.objectKey }.map(\.json)
     }
 
@@ -168,6 +168,7 @@ public final class TrainingJobController: Sendable {
             }
             // The failed attempt's run ends FAILED; the next attempt gets a run of its own.
             do {
+                try await recordUnrecordedResults(job, attempt: attempt, runId: runId)
                 try await finishRun(runId, status: .failed)
             } catch {
                 return try await trackingUnavailable(job, update: update, doing: "marking the failed attempt's run FAILED", error: error)
@@ -177,8 +178,8 @@ public final class TrainingJobController: Sendable {
             update.status.runURL = nil
             try await write(update)
             return .awaitChange
-        case .failed(_, let reason, let message):
-            return try await fail(job, update: update, reason: reason, message: message, runId: runId, now: now)
+        case .failed(let attempt, let reason, let message):
+            return try await fail(job, update: update, reason: reason, message: message, runId: runId, attempt: attempt, now: now)
         }
     }
 
@@ -204,10 +205,15 @@ public final class TrainingJobController: Sendable {
     }
 
     private func createPod(_ job: TrainingJob, attempt: Int, runId: String) async throws {
+        // The trainer waits for MLflow as long as the job may still run, up to the configured patience.
+        var patience = settings.trainerTrackingRetrySeconds
+        if let deadline = job.spec.activeDeadlineSeconds, let start = job.status?.startTime.flatMap(Timestamp.parse) {
+            patience = max(0, min(patience, Int(start.addingTimeInterval(TimeInterval(deadline)).timeIntervalSinceNow)))
+        }
         let pod = try TrainingPodTemplate.pod(
             .init(
                 job: job, attempt: attempt, runId: runId, trackingURI: settings.mlflow.trackingURI, defaultImage: settings.image,
-                trackingTimeoutSeconds: settings.trainerTrackingRetrySeconds))
+                trackingTimeoutSeconds: patience))
         do {
             let created = try await client.create(.pods, namespace: job.metadata.namespace, object: pod)
             let name = created[path: ["metadata", "name"]]?.stringValue ?? ""
@@ -259,10 +265,11 @@ public final class TrainingJobController: Sendable {
     }
 
     private func fail(
-        _ job: TrainingJob, update: StatusUpdate, reason: String, message: String, runId: String, now: Date
+        _ job: TrainingJob, update: StatusUpdate, reason: String, message: String, runId: String, attempt: Int? = nil, now: Date
     ) async throws -> ReconcileAction {
         var update = update
         do {
+            if let attempt { try await recordUnrecordedResults(job, attempt: attempt, runId: runId) }
             try await finishRun(runId, status: .failed)
             update.clearTrackingUnavailable()
         } catch {

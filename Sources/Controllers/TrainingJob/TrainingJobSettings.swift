@@ -8,8 +8,9 @@ public struct TrainingJobSettings: Sendable {
     public var image: String
     /// MLflow as the controller reaches it; pods get the same tracking URI.
     public var mlflow: MLflowConfiguration
-    /// How long a trainer keeps retrying an unreachable MLflow before its attempt fails.
-    public var trainerTrackingRetrySeconds = 300
+    /// How long a trainer keeps retrying an unreachable MLflow before its attempt fails (less
+    /// when the job's activeDeadlineSeconds ends sooner). Its results wait in the pod meanwhile.
+    public var trainerTrackingRetrySeconds = 1800
     /// The first retry of a failed attempt waits this long, doubling per failure.
     public var initialBackoff: TimeInterval = TrainingAttempts.initialBackoff
     /// How soon the controller tries MLflow again while it is unreachable.

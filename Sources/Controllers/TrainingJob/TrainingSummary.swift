@@ -18,6 +18,9 @@ public struct TrainingSummary: Sendable, Equatable {
     public var failureReason: String?
     /// The failure message, or the log tail when the message was not JSON.
     public var failureMessage: String?
+    /// False when the trainer ended before it recorded its results in MLflow (`recorded: false`):
+    /// they are here only.
+    public var recorded: Bool?
 
     public init(terminationMessage text: String) {
         metrics = [:]
@@ -37,6 +40,7 @@ public struct TrainingSummary: Sendable, Equatable {
         runId = json["runId"]?.stringValue
         failureReason = json["reason"]?.stringValue
         failureMessage = json["error"]?.stringValue
+        recorded = json["recorded"]?.boolValue
     }
 
     /// Whether another attempt could end otherwise: not for data or arguments that are wrong.
