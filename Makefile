@@ -53,12 +53,17 @@ deploy: ## Install into the current cluster (arrives with a later issue)
 	@echo "make deploy: not implemented yet; manifests/ and charts/ arrive with a later issue" >&2; exit 2
 
 .PHONY: bench
-bench: bench-controller bench-data bench-train ## Run every benchmark (release build); record the tables in bench/RESULTS.md
+bench: bench-controller bench-trainingjobs bench-data bench-train ## Run every benchmark (release build); record the tables in bench/RESULTS.md
 
 .PHONY: bench-controller
 bench-controller: ## Benchmark the controller runtime against trainyard dev (latency, memory, requests)
 	$(SWIFT) build -c release
 	.build/release/trainyard-bench controller .build/release/trainyard
+
+.PHONY: bench-trainingjobs
+bench-trainingjobs: bootstrap ## Benchmark 200 TrainingJobs applied at once on trainyard dev (wall time, pod latency, controller RSS, writes per job)
+	$(SWIFT) build -c release
+	.build/release/trainyard-bench trainingjobs .build/release/trainyard 200
 
 .PHONY: bench-data
 bench-data: ## Benchmark CSV reading (DataIO) on 100 MB of generated data

@@ -115,7 +115,8 @@ let package = Package(
         .executableTarget(
             name: "trainyard-bench",
             dependencies: [
-                "ControllerRuntime", "KubeClient", "KubeAPI", "DataIO", "Learn", .product(name: "Logging", package: "swift-log"),
+                "ControllerRuntime", "KubeClient", "KubeAPI", "DataIO", "Learn", "TrainyardAPI",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/TrainyardBench"
         ),

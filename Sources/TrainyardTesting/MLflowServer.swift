@@ -43,7 +43,8 @@ public final class MLflowServer: Sendable {
                 "server", "--host", "127.0.0.1", "--port", "\(port)", "--workers", "1", "--backend-store-uri",
                 "sqlite:///\(directory)/mlflow.db", "--artifacts-destination", directory + "/artifacts", "--serve-artifacts",
             ],
-            environment: ["MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"])
+            // As trainyard dev starts it: a SQLite connection per request (see MLflowChild).
+            environment: ["MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", "MLFLOW_SQLALCHEMYSTORE_POOLCLASS": "NullPool"])
         let server = MLflowServer(url: "http://127.0.0.1:\(port)", port: port, directory: directory, process: process)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

@@ -38,6 +38,9 @@ final class MLflowChild: @unchecked Sendable {
         ]
         var environment = ProcessInfo.processInfo.environment
         environment["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
+        // A connection per request: with SQLite, MLflow's default pool (5 + 10 overflow) runs dry
+        // under tens of concurrent trainers and every call then waits 30 s and fails.
+        environment["MLFLOW_SQLALCHEMYSTORE_POOLCLASS"] = "NullPool"
         process.environment = environment
         process.standardOutput = log
         process.standardError = log

@@ -17,8 +17,11 @@ struct TrainyardBench {
             case "controller": try await ControllerBench.run(arguments.dropFirst())
             case "csv": try CSVBench.run(arguments.dropFirst())
             case "predict": try PredictBench.run(arguments.dropFirst())
+            case "trainingjobs": try await TrainingJobBench.run(arguments.dropFirst())
             default:
-                throw BenchError("usage: trainyard-bench controller PATH-TO-trainyard | csv [MEGABYTES] | predict MODEL CSV [THREADS]")
+                throw BenchError(
+                    "usage: trainyard-bench controller PATH-TO-trainyard | trainingjobs PATH-TO-trainyard [JOBS] | csv [MEGABYTES] | predict MODEL CSV [THREADS]"
+                )
             }
         } catch {
             FileHandle.standardError.write(Data("trainyard-bench: \(error)\n".utf8))

@@ -82,6 +82,12 @@ public final class TrainingJobController: Sendable {
                 update.status.runURL = "\(settings.mlflow.trackingURI)/#/experiments/\(experimentId)/runs/\(runId)"
                 update.status.attempts = update.status.attempts ?? 0
                 update.status.phase = .pending
+                if job.spec.suspend != true, update.status.attempts == 0 {
+                    // The first attempt's number in the same write: its pod follows without another round.
+                    update.status.attempts = 1
+                    update.status.startTime = update.status.startTime ?? Timestamp.time(now)
+                    update.set(TrainingJob.ConditionType.running.rawValue, .false, reason: "PodCreating", message: "starting attempt 1")
+                }
                 update.clearTrackingUnavailable()
             } catch {
                 return try await trackingUnavailable(job, update: update, doing: "creating the MLflow run", error: error)
