@@ -233,6 +233,10 @@ struct TrainingJobEndToEndTests {
             let curve = try #require(run.metrics.keys.first { $0.hasPrefix("validation-") }, "no per-round curve in \(run.metrics.keys)")
             let history = try await stack.mlflow.metricHistory(runId: runId, key: curve)
             #expect(history.count == 60, "\(curve) has \(history.count) steps")
+            let artifactURI = try #require(run.info.artifactUri)
+            let model = try await stack.mlflow.listArtifacts(try MLflowClient.proxyPath(artifactURI: artifactURI, "model"))
+            let files = Set(model.map { ($0.path as NSString).lastPathComponent })
+            #expect(files.isSuperset(of: ["MLmodel", "model.json", "model.xgb.json"]), "the model artifacts: \(files.sorted())")
             let champion = try await stack.mlflow.modelVersion(name: "breast-cancer", alias: "champion")
             #expect(champion?.version == "1" && champion?.runId == runId)
 
