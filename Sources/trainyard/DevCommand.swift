@@ -169,6 +169,10 @@ struct DevCommand: AsyncParsableCommand {
             fflush(nil)
         }
         await stack.stop()
+        if stateDir == nil {
+            // A memory-only cluster leaves nothing behind: its pods' scratch and logs, and MLflow's data, go with it.
+            try? FileManager.default.removeItem(atPath: runtimeDirectory)
+        }
         print("trainyard dev: stopped")
     }
 }

@@ -16,12 +16,46 @@ struct DevCommandTests {
         return (dev, state + "/kubeconfig")
     }
 
+    @Test("without --state-dir, trainyard dev keeps pods in a scratch directory and removes it when it stops")
+    func memoryOnlyLeavesNothingBehind() async throws {
+        let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
+        let kubeconfig = FileManager.default.temporaryDirectory.appendingPathComponent("kubeconfig-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
+        let dev = try CommandRunner.start(
+            binary, ["dev", "--port", "0", "--kubeconfig", kubeconfig, "--no-mlflow", "--no-controller"])
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-dev-\(dev.processIdentifier)").path
+        do {
+            try await dev.waitForOutput { $0.contains("run as local processes (state in \(scratch))") }
+        } catch {
+            dev.signal(SIGTERM)
+            throw error
+        }
+        // A pod writes its log there.
+        let kubectl = try ExternalTool.require("kubectl")
+        let env = ["KUBECACHEDIR": kubeconfig + "-cache"]
+        defer { try? FileManager.default.removeItem(atPath: kubeconfig + "-cache") }
+        let run = try await CommandRunner.run(
+            kubectl, ["--kubeconfig", kubeconfig, "run", "web", "--image=ghcr.io/trainyard/trainyard:dev", "--port=8080", "--", "idle"],
+            environment: env)
+        #expect(run.succeeded, "\(run)")
+        let wait = try await CommandRunner.run(
+            kubectl, ["--kubeconfig", kubeconfig, "wait", "--for=condition=Ready", "pod/web", "--timeout=60s"], environment: env,
+            timeout: .seconds(90))
+        #expect(wait.succeeded, "\(wait)")
+        #expect(FileManager.default.fileExists(atPath: scratch + "/logs"), "the pod's log is in the scratch directory while it runs")
+        dev.signal(SIGTERM)
+        let result = try await dev.wait(timeout: .seconds(60))
+        #expect(result.status == 0, "\(result)")
+        #expect(!FileManager.default.fileExists(atPath: scratch), "\(scratch) is left behind")
+    }
+
     @Test func stopAndStartKeepsObjectsAndCountsOn() async throws {
         let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
         let kubectl = try ExternalTool.require("kubectl")
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-dev-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: state) }
         let env = ["KUBECACHEDIR": state + "-cache"]
+        defer { try? FileManager.default.removeItem(atPath: state + "-cache") }
 
         let (first, kubeconfig) = try await startDev(binary, state: state)
         defer { if first.isRunning { first.signal(SIGTERM) } }
@@ -57,6 +91,7 @@ struct DevCommandTests {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-dev-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: state) }
         let env = ["KUBECACHEDIR": state + "-cache"]
+        defer { try? FileManager.default.removeItem(atPath: state + "-cache") }
         let dev = try CommandRunner.start(binary, ["dev", "--port", "0", "--state-dir", state, "--mlflow-port", String(mlflowPort)])
         // A failed expectation below must not leave trainyard dev (and its MLflow) running: SIGTERM stops them all.
         defer { if dev.isRunning { dev.signal(SIGTERM) } }
