@@ -52,9 +52,9 @@ public func reconcileWithFinalizer<T: KubernetesResource>(
         return .awaitChange
     }
     guard object.metadata.hasFinalizer(finalizer) else {
-        // The write triggers a new event; the next reconcile sees the finalizer and applies.
-        _ = try await client.addFinalizer(finalizer, to: object)
-        return .awaitChange
+        // Then apply at once, to the object as written: waiting for the write's own event would
+        // send the object to the back of the work queue before any real work is done.
+        return try await apply(try await client.addFinalizer(finalizer, to: object))
     }
     return try await apply(object)
 }

@@ -328,10 +328,14 @@ struct ControllerIntegrationTests {
         let cluster = try await DevClusterHarness.start()
         let client = try cluster.makeClient()
         let cleaned = Mutex<[String]>([])
+        let applied = Mutex<[[String]]>([])
         let reconcile: @Sendable (ConfigMap) async throws -> ReconcileAction = { object in
             try await reconcileWithFinalizer(
                 "trainyard.dev/test", object: object, client: client,
-                apply: { _ in .awaitChange },
+                apply: { object in
+                    applied.withLock { $0.append(object.metadata.finalizers ?? []) }
+                    return .awaitChange
+                },
                 cleanup: { object in
                     cleaned.withLock { $0.append(object.metadata.name!) }
                     return .awaitChange
@@ -341,6 +345,7 @@ struct ControllerIntegrationTests {
         _ = try await reconcile(object)
         object = try await client.get(ConfigMap.self, namespace: "default", name: "fin")
         #expect(object.metadata.finalizers == ["trainyard.dev/test"])
+        #expect(applied.withLock { $0 } == [["trainyard.dev/test"]], "applied in the same reconcile, to the object with its finalizer")
         try await client.delete(ConfigMap.self, namespace: "default", name: "fin")
         object = try await client.get(ConfigMap.self, namespace: "default", name: "fin")
         #expect(object.metadata.isBeingDeleted, "the finalizer holds the object")

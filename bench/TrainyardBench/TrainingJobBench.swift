@@ -50,8 +50,10 @@ enum TrainingJobBench {
             }))
         let trainingJobs = Informer<TrainingJob>(client: client, type: TrainingJob.resourceType, namespace: namespace)
         let record: @Sendable (TrainingJob) -> Void = { job in
-            guard let name = job.metadata.name, let phase = job.status?.phase, phase == .succeeded || phase == .failed else { return }
+            guard let name = job.metadata.name else { return }
             let now = ContinuousClock.now
+            if job.status?.runId != nil { timings.runRecorded.withLock { if $0[name] == nil { $0[name] = now } } }
+            guard let phase = job.status?.phase, phase == .succeeded || phase == .failed else { return }
             timings.finished.withLock { if $0[name] == nil { $0[name] = (now, phase == .succeeded) } }
         }
         trainingJobs.addHandler(EventHandler(onAdd: record, onUpdate: { _, new in record(new) }))
@@ -88,6 +90,8 @@ enum TrainingJobBench {
         guard finished.count == jobs else {
             throw BenchError("\(finished.count) of \(jobs) jobs finished within 30 minutes (\(succeeded) succeeded)")
         }
+        let recorded = timings.runRecorded.withLock { $0 }
+        let toRun = names.compactMap { name in recorded[name].flatMap { run in sent[name].map { run - $0 } } }.sorted()
         let latencies = names.compactMap { name in created[name].flatMap { pod in sent[name].map { pod - $0 } } }.sorted()
         guard latencies.count == jobs else { throw BenchError("\(latencies.count) of \(jobs) jobs got a pod") }
         let wall = finished.values.map(\.at).max()! - started
@@ -109,6 +113,7 @@ enum TrainingJobBench {
             | apply -> pod created, p50 | \(ControllerBench.format(ControllerBench.percentile(latencies, 0.5))) |
             | apply -> pod created, p99 | \(ControllerBench.format(ControllerBench.percentile(latencies, 0.99))) |
             | apply -> pod created, max | \(ControllerBench.format(latencies.last!)) |
+            | of which apply -> MLflow run in status, p50 | \(toRun.isEmpty ? "-" : ControllerBench.format(ControllerBench.percentile(toRun, 0.5))) |
             | controller peak RSS (VmHWM) | \(String(format: "%.1f MiB", Double(peakRSS) / 1_048_576)) |
             | controller API writes per job | \(String(format: "%.2f", total)) (\(byVerb)) |
             | MLflow requests per job (controller and trainer) | \(String(format: "%.1f", Double(mlflowRequests) / Double(jobs))) |
@@ -133,6 +138,7 @@ enum TrainingJobBench {
 final class JobTimings: Sendable {
     let sent = Mutex<[String: ContinuousClock.Instant]>([:])
     let podCreated = Mutex<[String: ContinuousClock.Instant]>([:])
+    let runRecorded = Mutex<[String: ContinuousClock.Instant]>([:])
     let finished = Mutex<[String: (at: ContinuousClock.Instant, succeeded: Bool)]>([:])
 }
 

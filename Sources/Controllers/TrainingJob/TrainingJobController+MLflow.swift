@@ -11,7 +11,13 @@ extension TrainingJobController {
     /// records into a run of its own, so a retry never adds to a failed attempt's metrics.
     func ensureRun(_ job: TrainingJob, attempt: Int) async throws -> (experimentId: String, runId: String) {
         let experiment = job.spec.experiment ?? job.metadata.namespace ?? "default"
-        let experimentId = try await mlflow.ensureExperiment(named: experiment)
+        let experimentId: String
+        if let known = experimentIDs.withLock({ $0[experiment] }) {
+            experimentId = known
+        } else {
+            experimentId = try await mlflow.ensureExperiment(named: experiment)
+            experimentIDs.withLock { $0[experiment] = experimentId }
+        }
         let uid = job.metadata.uid ?? ""
         let existing = try await mlflow.searchRuns(
             experimentIds: [experimentId], filter: "tags.`\(Self.jobUIDTag)` = '\(uid)' and tags.`\(Self.attemptTag)` = '\(attempt)'",
@@ -22,8 +28,14 @@ extension TrainingJobController {
             Self.jobUIDTag: uid, Self.attemptTag: String(attempt), "trainyard.dev/job": "\(job.metadata.namespace ?? "default")/\(name)",
             "mlflow.source.type": "JOB", "mlflow.source.name": "trainingjob/\(name)", "mlflow.user": "trainyard-controller",
         ]
-        let run = try await mlflow.createRun(experimentId: experimentId, name: attempt == 1 ? name : "\(name)-\(attempt)", tags: tags)
-        return (experimentId, run.runId)
+        do {
+            let run = try await mlflow.createRun(experimentId: experimentId, name: attempt == 1 ? name : "\(name)-\(attempt)", tags: tags)
+            return (experimentId, run.runId)
+        } catch let error as MLflowError where error.statusCode.map({ (400..<500).contains($0) }) ?? false {
+            // Deleted or otherwise gone: look the experiment up again on the next try.
+            experimentIDs.withLock { _ = $0.removeValue(forKey: experiment) }
+            throw error
+        }
     }
 
     /// Registers the run's model (once: a version of this run is found before one is made), then

@@ -3,6 +3,7 @@ import Foundation
 import KubeAPI
 import KubeClient
 import Logging
+import Synchronization
 import Tracking
 import TrainyardAPI
 
@@ -23,6 +24,9 @@ public final class TrainingJobController: Sendable {
     let logger: Logger
     private let jobs: Store<TrainingJob>
     private let pods: Store<DynamicObject>
+    /// Experiment ids by name, so a new run costs MLflow one lookup fewer (dropped when MLflow
+    /// refuses a run in it, e.g. after the experiment was deleted).
+    let experimentIDs = Mutex<[String: String]>([:])
 
     public init(manager: Manager, settings: TrainingJobSettings, logger: Logger) {
         self.settings = settings
@@ -96,6 +100,15 @@ public final class TrainingJobController: Sendable {
             let attempt = max(update.status.attempts ?? 0, 1)
             await events.record(
                 job, type: .normal, reason: "RunCreated", message: "attempt \(attempt): MLflow run \(update.status.runId ?? "")")
+            if let runId = update.status.runId, update.status.attempts == 1, update.status.startTime != nil, job.spec.suspend != true,
+                pods(of: job).isEmpty
+            {
+                // Attempt 1 and its run are in status: its pod now, rather than after another trip through the queue.
+                var started = job
+                started.status = update.status
+                try await createPod(started, attempt: 1, runId: runId)
+                return deadlineRequeue(job, update: update, now: now)
+            }
             return .awaitChange
         }
 
