@@ -36,6 +36,14 @@ extension MLflowClient {
         return answer.experimentId
     }
 
+    /// Moves the experiment to MLflow's trash (lifecycle stage `deleted`), or back out of it.
+    public func setExperimentDeleted(id: String, _ deleted: Bool) async throws {
+        struct Body: Encodable { var experimentId: String }
+        struct Empty: Decodable {}
+        let _: Empty = try await call(
+            .POST, deleted ? "/experiments/delete" : "/experiments/restore", body: Body(experimentId: id), retry: .whileTransient)
+    }
+
     /// The id of the experiment called `name`, created if missing. Safe when several callers race:
     /// the loser of a concurrent create reads the winner's experiment.
     public func ensureExperiment(named name: String) async throws -> String {

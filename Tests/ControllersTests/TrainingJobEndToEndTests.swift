@@ -175,14 +175,14 @@ private func condition(_ job: JSONValue, _ type: String) -> JSONValue? {
 /// A variant of examples/trainingjob.yaml.
 private func manifest(
     name: String, target: String = "diagnosis", source: String = "/usr/share/trainyard/datasets/breast_cancer.csv",
-    params: String = "{numTrees: 40, maxDepth: 3}", backoffLimit: Int = 2, extra: String = ""
+    params: String = "{numTrees: 40, maxDepth: 3}", backoffLimit: Int = 2, experiment: String = "e2e", extra: String = ""
 ) -> String {
     """
     apiVersion: trainyard.dev/v1alpha1
     kind: TrainingJob
     metadata: {name: \(name)}
     spec:
-      experiment: e2e
+      experiment: \(experiment)
       data: {source: "\(source)", target: \(target)}
       task: classification
       model: {type: gbdt, params: \(params)}
@@ -503,6 +503,30 @@ extension TrainingJobEndToEndTests {
             #expect(first.tags["trainyard.dev/results-source"]?.contains("impatient-1") == true, "\(first.tags)")
             let history = try await stack.mlflow.metricHistory(runId: firstRun, key: "validation_auc")
             #expect(history.count == 1, "recorded once: \(history)")
+        }
+    }
+}
+
+extension TrainingJobEndToEndTests {
+    @Test("a job whose MLflow experiment is deleted waits and says how to restore it; restored, it trains")
+    func deletedExperiment() async throws {
+        try await withStack { stack in
+            let harness = stack.harness
+            let id = try await stack.mlflow.ensureExperiment(named: "binned")
+            try await stack.mlflow.setExperimentDeleted(id: id, true)
+            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "orphan", experiment: "binned"))
+            let waiting = try await waitFor(harness, "orphan") { condition($0, "Running")?["reason"]?.stringValue == "ExperimentDeleted" }
+            let message = condition(waiting, "Running")?["message"]?.stringValue ?? ""
+            #expect(
+                message.contains("\"binned\" (id \(id)) is deleted") && message.contains("experiments restore --experiment-id \(id)"),
+                "\(message)")
+            #expect(waiting[path: ["status", "phase"]]?.stringValue != "Failed")
+            #expect(waiting[path: ["status", "runId"]] == nil, "no run in a deleted experiment")
+            let pods = try await harness.kubectlOK("get", "pods", "-l", "trainyard.dev/training-job=orphan", "-o", "name")
+            #expect(pods.isEmpty, "no pod without a run: \(pods)")
+            try await stack.mlflow.setExperimentDeleted(id: id, false)
+            let done = try await waitFor(harness, "orphan") { $0[path: ["status", "phase"]]?.stringValue == "Succeeded" }
+            #expect(done[path: ["status", "experimentId"]]?.stringValue == id)
         }
     }
 }

@@ -15,7 +15,9 @@ extension TrainingJobController {
         if let known = experimentIDs.withLock({ $0[experiment] }) {
             experimentId = known
         } else {
-            experimentId = try await mlflow.ensureExperiment(named: experiment)
+            let found = try await mlflow.experiment(named: experiment)
+            if let found, found.lifecycleStage == "deleted" { throw ExperimentDeleted(name: experiment, id: found.experimentId) }
+            if let found { experimentId = found.experimentId } else { experimentId = try await mlflow.ensureExperiment(named: experiment) }
             experimentIDs.withLock { $0[experiment] = experimentId }
         }
         let uid = job.metadata.uid ?? ""
@@ -156,5 +158,15 @@ extension TrainingJobController {
         if let rows = summary.trainRows { tags.append(RunTag(key: "trainyard.rows.train", value: "\(rows)")) }
         if let rows = summary.validationRows { tags.append(RunTag(key: "trainyard.rows.validation", value: "\(rows)")) }
         try await mlflow.logBatch(runId: runId, metrics: metrics, tags: tags)
+    }
+}
+
+/// The job's experiment is in MLflow's trash: no run can be made in it until it is restored (a
+/// deleted experiment's name stays taken), or the job names another.
+struct ExperimentDeleted: Error, CustomStringConvertible {
+    let name: String
+    let id: String
+    var description: String {
+        "MLflow experiment \"\(name)\" (id \(id)) is deleted: restore it (mlflow experiments restore --experiment-id \(id)) or set spec.experiment to another name"
     }
 }

@@ -93,6 +93,13 @@ public final class TrainingJobController: Sendable {
                     update.set(TrainingJob.ConditionType.running.rawValue, .false, reason: "PodCreating", message: "starting attempt 1")
                 }
                 update.clearTrackingUnavailable()
+            } catch let error as ExperimentDeleted {
+                // Not an outage, and nothing the job can fix by failing: it waits, and says what would let it go on.
+                update.set(TrainingJob.ConditionType.running.rawValue, .false, reason: "ExperimentDeleted", message: error.description)
+                if try await write(update) {
+                    await events.record(job, type: .warning, reason: "ExperimentDeleted", message: error.description)
+                }
+                return .requeue(after: settings.trackingRetryDelay)
             } catch {
                 return try await trackingUnavailable(job, update: update, doing: "creating the MLflow run", error: error)
             }
