@@ -36,13 +36,8 @@ public enum TrainingAttempts {
     ) -> Step {
         guard attempts > 0 else { return .start(attempt: 1) }
         let name = TrainingPodTemplate.podName(job: job, attempt: attempts)
-        guard let pod = pods.first(where: { $0[path: ["metadata", "name"]]?.stringValue == name }) else {
-            return .start(attempt: attempts)
-        }
-        let container = (pod[path: ["status", "containerStatuses"]]?.arrayValue ?? []).first {
-            $0["name"]?.stringValue == TrainingPodTemplate.containerName
-        }
-        let terminated = container?[path: ["state", "terminated"]]
+        guard let pod = pod(named: name, in: pods) else { return .start(attempt: attempts) }
+        let terminated = trainerTermination(pod)
         switch pod[path: ["status", "phase"]]?.stringValue {
         case "Succeeded":
             return .succeeded(
@@ -65,6 +60,17 @@ public enum TrainingAttempts {
         default:
             return .running(attempt: attempts, pod: name, started: pod[path: ["status", "phase"]]?.stringValue == "Running")
         }
+    }
+
+    static func pod(named name: String, in pods: [JSONValue]) -> JSONValue? {
+        pods.first { $0[path: ["metadata", "name"]]?.stringValue == name }
+    }
+
+    /// The trainer container's `state.terminated` (exit code, message, finishedAt), once it has ended.
+    static func trainerTermination(_ pod: JSONValue) -> JSONValue? {
+        (pod[path: ["status", "containerStatuses"]]?.arrayValue ?? []).first {
+            $0["name"]?.stringValue == TrainingPodTemplate.containerName
+        }?[path: ["state", "terminated"]]
     }
 
     /// The reason and message of a failed attempt: the trainer's own words when it wrote them, else

@@ -125,39 +125,49 @@ extension TrainingJobController {
     }
 }
 
-extension TrainingJobController {
-    static let resultsSourceTag = "trainyard.dev/results-source"
+/// A failed attempt whose trainer ended before it recorded its results (MLflow was away, or the
+/// pod was stopped while the trainer waited for it): the final metrics of its termination message,
+/// to go into the attempt's run before the run ends. The model went with the pod.
+struct UnrecordedResults {
+    static let sourceTag = "trainyard.dev/results-source"
 
-    /// A failed attempt whose trainer ended before it recorded its results (MLflow was away, or the
-    /// pod was stopped while the trainer waited for it): the final metrics from its termination
-    /// message go into the attempt's run, each only if the run does not have it yet, at the time
-    /// the container ended, so doing this again records nothing twice. The model went with the pod.
-    func recordUnrecordedResults(_ job: TrainingJob, attempt: Int, runId: String) async throws {
-        let name = TrainingPodTemplate.podName(job: job.metadata.name ?? "", attempt: attempt)
-        guard let pod = pods(of: job).first(where: { $0[path: ["metadata", "name"]]?.stringValue == name }),
-            let terminated = (pod[path: ["status", "containerStatuses"]]?.arrayValue ?? []).first(where: {
-                $0["name"]?.stringValue == TrainingPodTemplate.containerName
-            })?[path: ["state", "terminated"]]
-        else { return }
+    let pod: String
+    let summary: TrainingSummary
+    /// When the container ended: the metrics' timestamp, the same every time, so MLflow keeps one row each.
+    let endedAt: Date
+
+    /// Nil when the attempt's trainer recorded its results itself, or reported none.
+    init?(job: String, attempt: Int, pods: [JSONValue]) {
+        let name = TrainingPodTemplate.podName(job: job, attempt: attempt)
+        guard let pod = TrainingAttempts.pod(named: name, in: pods), let terminated = TrainingAttempts.trainerTermination(pod) else {
+            return nil
+        }
         let summary = TrainingSummary(terminationMessage: terminated["message"]?.stringValue ?? "")
-        guard summary.recorded == false, !summary.metrics.isEmpty else { return }
-        let run = try await mlflow.run(id: runId)
-        guard run.info.status == .running || run.info.status == .scheduled else { return }
-        let ended = terminated["finishedAt"]?.stringValue.flatMap(Timestamp.parse) ?? Date()
-        let timestamp = Int64((ended.timeIntervalSince1970 * 1000).rounded())
+        guard summary.recorded == false, !summary.metrics.isEmpty else { return nil }
+        self.pod = name
+        self.summary = summary
+        endedAt = terminated["finishedAt"]?.stringValue.flatMap(Timestamp.parse) ?? Date()
+    }
+
+    /// The metrics the run does not have yet, so writing them again records nothing twice.
+    func metrics(missingFrom run: Run) -> [Metric] {
+        let timestamp = Int64((endedAt.timeIntervalSince1970 * 1000).rounded())
         let have = run.metrics
-        let metrics = summary.metrics.sorted { $0.key < $1.key }.compactMap { key, value -> Metric? in
+        return summary.metrics.sorted { $0.key < $1.key }.compactMap { key, value in
             let name = "validation_\(key)"
             return have[name] == nil && value.isFinite ? Metric(key: name, value: value, timestamp: timestamp) : nil
         }
+    }
+
+    var tags: [RunTag] {
         var tags = [
             RunTag(
-                key: Self.resultsSourceTag,
-                value: "termination message of pod \(name): the trainer could not reach MLflow to record them; the model was not kept")
+                key: Self.sourceTag,
+                value: "termination message of pod \(pod): the trainer could not reach MLflow to record them; the model was not kept")
         ]
         if let rows = summary.trainRows { tags.append(RunTag(key: "trainyard.rows.train", value: "\(rows)")) }
         if let rows = summary.validationRows { tags.append(RunTag(key: "trainyard.rows.validation", value: "\(rows)")) }
-        try await mlflow.logBatch(runId: runId, metrics: metrics, tags: tags)
+        return tags
     }
 }
 

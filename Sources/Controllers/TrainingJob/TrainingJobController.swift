@@ -53,7 +53,7 @@ public final class TrainingJobController: Sendable {
     }
 
     /// The job's pods, from the cache.
-    func pods(of job: TrainingJob) -> [JSONValue] {
+    private func pods(of job: TrainingJob) -> [JSONValue] {
         pods.list(namespace: job.metadata.namespace).filter { $0.controllerKey(kind: TrainingJob.kind) == job.objectKey }.map(\.json)
     }
 
@@ -133,13 +133,10 @@ public final class TrainingJobController: Sendable {
         }
 
         // 3. The deadline, counted from the first attempt's start.
-        if let deadline = job.spec.activeDeadlineSeconds, let start = update.status.startTime.flatMap(Timestamp.parse) {
-            let end = start.addingTimeInterval(TimeInterval(deadline))
-            if now >= end {
-                try await stopPods(of: job)
-                let message = "the job ran longer than activeDeadlineSeconds (\(deadline) s)"
-                return try await fail(job, update: update, reason: "DeadlineExceeded", message: message, runId: runId, now: now)
-            }
+        if let deadline = job.spec.activeDeadlineSeconds, let end = Self.deadline(job.spec, update.status), now >= end {
+            try await stopPods(of: job)
+            let message = "the job ran longer than activeDeadlineSeconds (\(deadline) s)"
+            return try await fail(job, update: update, reason: "DeadlineExceeded", message: message, runId: runId, now: now)
         }
 
         // 4. The attempts.
@@ -194,8 +191,7 @@ public final class TrainingJobController: Sendable {
             }
             // The failed attempt's run ends FAILED; the next attempt gets a run of its own.
             do {
-                try await recordUnrecordedResults(job, attempt: attempt, runId: runId)
-                try await finishRun(runId, status: .failed)
+                try await finishRun(runId, status: .failed, recordingFirst: unrecordedResults(job, attempt: attempt))
             } catch {
                 return try await trackingUnavailable(job, update: update, doing: "marking the failed attempt's run FAILED", error: error)
             }
@@ -219,10 +215,14 @@ public final class TrainingJobController: Sendable {
     }
 
     private func deadlineRequeue(_ job: TrainingJob, update: StatusUpdate, now: Date) -> ReconcileAction {
-        guard let deadline = job.spec.activeDeadlineSeconds, let start = update.status.startTime.flatMap(Timestamp.parse) else {
-            return .awaitChange
-        }
-        return Self.requeue(until: start.addingTimeInterval(TimeInterval(deadline)), now: now)
+        guard let end = Self.deadline(job.spec, update.status) else { return .awaitChange }
+        return Self.requeue(until: end, now: now)
+    }
+
+    /// When activeDeadlineSeconds runs out, counted from the first attempt's start; nil without one.
+    static func deadline(_ spec: TrainingJobSpec, _ status: TrainingJobStatus?) -> Date? {
+        guard let seconds = spec.activeDeadlineSeconds, let start = status?.startTime.flatMap(Timestamp.parse) else { return nil }
+        return start.addingTimeInterval(TimeInterval(seconds))
     }
 
     /// Reconcile again just after `date`.
@@ -233,9 +233,7 @@ public final class TrainingJobController: Sendable {
     private func createPod(_ job: TrainingJob, attempt: Int, runId: String) async throws {
         // The trainer waits for MLflow as long as the job may still run, up to the configured patience.
         var patience = settings.trainerTrackingRetrySeconds
-        if let deadline = job.spec.activeDeadlineSeconds, let start = job.status?.startTime.flatMap(Timestamp.parse) {
-            patience = max(0, min(patience, Int(start.addingTimeInterval(TimeInterval(deadline)).timeIntervalSinceNow)))
-        }
+        if let end = Self.deadline(job.spec, job.status) { patience = max(0, min(patience, Int(end.timeIntervalSinceNow))) }
         let pod = try TrainingPodTemplate.pod(
             .init(
                 job: job, attempt: attempt, runId: runId, trackingURI: settings.mlflow.trackingURI, defaultImage: settings.image,
@@ -295,8 +293,7 @@ public final class TrainingJobController: Sendable {
     ) async throws -> ReconcileAction {
         var update = update
         do {
-            if let attempt { try await recordUnrecordedResults(job, attempt: attempt, runId: runId) }
-            try await finishRun(runId, status: .failed)
+            try await finishRun(runId, status: .failed, recordingFirst: attempt.flatMap { unrecordedResults(job, attempt: $0) })
             update.clearTrackingUnavailable()
         } catch {
             return try await trackingUnavailable(job, update: update, doing: "marking the MLflow run FAILED", error: error)
@@ -363,12 +360,17 @@ public final class TrainingJobController: Sendable {
         return .awaitChange
     }
 
-    /// Ends a run that has not ended (the trainer ends the runs it finishes).
-    private func finishRun(_ runId: String, status: RunStatus) async throws {
+    /// Ends a run that has not ended (the trainer ends the runs it finishes), first writing into it
+    /// the results its trainer reported but could not record.
+    private func finishRun(_ runId: String, status: RunStatus, recordingFirst results: UnrecordedResults? = nil) async throws {
         let run = try await mlflow.run(id: runId)
-        if run.info.status == .running || run.info.status == .scheduled {
-            _ = try await mlflow.updateRun(id: runId, status: status, endTime: Date())
-        }
+        guard run.info.status == .running || run.info.status == .scheduled else { return }
+        if let results { try await mlflow.logBatch(runId: runId, metrics: results.metrics(missingFrom: run), tags: results.tags) }
+        _ = try await mlflow.updateRun(id: runId, status: status, endTime: Date())
+    }
+
+    private func unrecordedResults(_ job: TrainingJob, attempt: Int) -> UnrecordedResults? {
+        UnrecordedResults(job: job.metadata.name ?? "", attempt: attempt, pods: pods(of: job))
     }
 
     // MARK: - Status writes
