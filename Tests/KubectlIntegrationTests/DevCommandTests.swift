@@ -16,6 +16,18 @@ struct DevCommandTests {
         return (dev, state + "/kubeconfig")
     }
 
+    /// `kubectl run web` (a stand-in server of the Trainyard image on 8080), waited for until Ready.
+    func runReadyPod(_ kubectl: String, kubeconfig: String, environment: [String: String]) async throws {
+        let run = try await CommandRunner.run(
+            kubectl, ["--kubeconfig", kubeconfig, "run", "web", "--image=ghcr.io/trainyard/trainyard:dev", "--port=8080", "--", "idle"],
+            environment: environment)
+        #expect(run.succeeded, "\(run)")
+        let wait = try await CommandRunner.run(
+            kubectl, ["--kubeconfig", kubeconfig, "wait", "--for=condition=Ready", "pod/web", "--timeout=60s"], environment: environment,
+            timeout: .seconds(90))
+        #expect(wait.succeeded, "\(wait)")
+    }
+
     @Test("without --state-dir, trainyard dev keeps pods in a scratch directory and removes it when it stops")
     func memoryOnlyLeavesNothingBehind() async throws {
         let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
@@ -34,14 +46,7 @@ struct DevCommandTests {
         let kubectl = try ExternalTool.require("kubectl")
         let env = ["KUBECACHEDIR": kubeconfig + "-cache"]
         defer { try? FileManager.default.removeItem(atPath: kubeconfig + "-cache") }
-        let run = try await CommandRunner.run(
-            kubectl, ["--kubeconfig", kubeconfig, "run", "web", "--image=ghcr.io/trainyard/trainyard:dev", "--port=8080", "--", "idle"],
-            environment: env)
-        #expect(run.succeeded, "\(run)")
-        let wait = try await CommandRunner.run(
-            kubectl, ["--kubeconfig", kubeconfig, "wait", "--for=condition=Ready", "pod/web", "--timeout=60s"], environment: env,
-            timeout: .seconds(90))
-        #expect(wait.succeeded, "\(wait)")
+        try await runReadyPod(kubectl, kubeconfig: kubeconfig, environment: env)
         #expect(FileManager.default.fileExists(atPath: scratch + "/logs"), "the pod's log is in the scratch directory while it runs")
         dev.signal(SIGTERM)
         let result = try await dev.wait(timeout: .seconds(60))
@@ -99,14 +104,7 @@ struct DevCommandTests {
             $0.contains("MLflow on http://127.0.0.1:\(mlflowPort)") && $0.contains("trainyard dev: controller running")
         }
         let kubeconfig = state + "/kubeconfig"
-        let run = try await CommandRunner.run(
-            kubectl, ["--kubeconfig", kubeconfig, "run", "web", "--image=ghcr.io/trainyard/trainyard:dev", "--port=8080", "--", "idle"],
-            environment: env)
-        #expect(run.succeeded, "\(run)")
-        let wait = try await CommandRunner.run(
-            kubectl, ["--kubeconfig", kubeconfig, "wait", "--for=condition=Ready", "pod/web", "--timeout=60s"], environment: env,
-            timeout: .seconds(90))
-        #expect(wait.succeeded, "\(wait)")
+        try await runReadyPod(kubectl, kubeconfig: kubeconfig, environment: env)
         // The Service's URL is printed and answers from the pod.
         let expose = try await CommandRunner.run(
             kubectl, ["--kubeconfig", kubeconfig, "expose", "pod", "web", "--port=80", "--target-port=8080"], environment: env)
