@@ -123,7 +123,8 @@ let package = Package(
         .target(
             name: "TrainyardTesting",
             dependencies: [
-                "DevCluster", "KubeAPI", "KubeClient", "DataIO",
+                "DevCluster", "KubeAPI", "KubeClient", "DataIO", "ControllerRuntime", "DevRuntime", "Tracking",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

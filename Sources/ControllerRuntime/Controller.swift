@@ -7,7 +7,8 @@ import Logging
 /// never reconciled by two workers at once.
 ///
 /// Retry policy lives here and only here: a returned action is honoured; a thrown error re-queues
-/// the key with exponential back-off; a `TerminalError` drops it until the next change.
+/// the key with exponential back-off (a `TransientError` may set a latest time); a `TerminalError`
+/// drops it until the next change.
 public final class Controller: Sendable {
     public typealias Reconcile = @Sendable (ObjectKey) async throws -> ReconcileAction
 
@@ -18,15 +19,19 @@ public final class Controller: Sendable {
     let metrics: RuntimeMetrics?
     let logger: Logger
 
+    /// - Parameter backoff: the per-key back-off after failures (the work queue's default when nil).
     public init(
-        name: String, workers: Int = 2, queue: WorkQueue<ObjectKey>? = nil, metrics: RuntimeMetrics? = nil,
+        name: String, workers: Int = 2, queue: WorkQueue<ObjectKey>? = nil, backoff: Backoff? = nil, metrics: RuntimeMetrics? = nil,
         logger: Logger? = nil, reconcile: @escaping Reconcile
     ) {
         precondition(workers > 0, "a controller needs at least one worker")
         self.name = name
         self.workers = workers
         self.metrics = metrics
-        self.queue = queue ?? WorkQueue(metrics: metrics?.workQueueMetrics(name: name))
+        self.queue =
+            queue
+            ?? (backoff.map { WorkQueue(itemBackoff: $0, metrics: metrics?.workQueueMetrics(name: name)) }
+                ?? WorkQueue(metrics: metrics?.workQueueMetrics(name: name)))
         self.reconcile = reconcile
         var logger = logger ?? Logger(label: "trainyard.controller")
         logger[metadataKey: "controller"] = "\(name)"
@@ -97,7 +102,12 @@ public final class Controller: Sendable {
             logger.error("reconcile failed; not retrying until the object changes", metadata: ["error": "\(error)"])
         } catch {
             result = "error"
-            let delay = await queue.addRateLimited(key)
+            var delay = await queue.addRateLimited(key)
+            if let latest = (error as? TransientError)?.latest, latest < delay {
+                // The queue keeps the sooner of two delays for a key.
+                await queue.add(key, after: latest)
+                delay = latest
+            }
             logger.warning("reconcile failed; retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
         }
         metrics?.reconciled(controller: name, result: result, duration: .now - started)

@@ -35,9 +35,7 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
         self.resyncPeriod = resyncPeriod
         self.logger = logger ?? Logger(label: "trainyard.informer")
         store.addIndex(Store<Object>.ownerIndex) { object in
-            (object.metadata.ownerReferences ?? []).filter { $0.controller == true }.map {
-                Self.ownerIndexValue(kind: $0.kind, namespace: object.metadata.namespace, name: $0.name)
-            }
+            object.controllerReference.map { [$0.uid] } ?? []
         }
     }
 
@@ -46,11 +44,6 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
     /// cached copies omit the field, and the API server then keeps what it has.
     public static var stripManagedFields: @Sendable (inout Object) -> Void {
         { $0.metadata.managedFields = nil }
-    }
-
-    /// `Kind/namespace/name`: the owner index value for an owner of `kind` called `name`.
-    public static func ownerIndexValue(kind: String, namespace: String?, name: String) -> String {
-        "\(kind)/\(namespace ?? "")/\(name)"
     }
 
     /// Registers a handler. Objects already in the cache are replayed to it as adds, so a handler

@@ -19,3 +19,20 @@ public struct TerminalError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 }
+
+/// A failure that may pass (an external system down or refusing for now): the key is retried
+/// after its exponential back-off, but no later than `latest` when given (a bounded wait that
+/// must end on time, such as a deletion that cannot wait forever).
+public struct TransientError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var latest: Duration?
+    public var underlying: (any Error)?
+
+    public init(_ message: String, latest: Duration? = nil, underlying: (any Error)? = nil) {
+        self.message = message
+        self.latest = latest
+        self.underlying = underlying
+    }
+
+    public var description: String { message }
+}

@@ -135,6 +135,13 @@ public final class Store<Object: KubernetesObject>: Sendable {
 }
 
 extension Store {
-    /// The name of the index `Informer` adds for controller owners: values are `Kind/namespace/name`.
+    /// The name of the index `Informer` adds for controller owners: values are the owner's UID,
+    /// so a child of a deleted predecessor with the same name is never found as one's own.
     public static var ownerIndex: String { "owner" }
+
+    /// The objects `owner` controls (by UID), from the owner index.
+    public func controlled(by owner: some KubernetesObject) -> [Object] {
+        guard let uid = owner.metadata.uid, !uid.isEmpty else { return [] }
+        return byIndex(Self.ownerIndex, uid).filter { $0.metadata.namespace == owner.metadata.namespace }
+    }
 }

@@ -43,5 +43,10 @@ public struct TrainingJob: CustomResource {
         case promoted = "Promoted"
         /// `spec.suspend` stopped the job.
         case suspended = "Suspended"
+        /// The spec passed the checks the schema cannot make (False: nothing is created).
+        case valid = "Valid"
+        /// MLflow cannot be used right now (unreachable, or refusing the controller's calls); the
+        /// reason says which, and the job waits instead of failing.
+        case trackingUnavailable = "TrackingUnavailable"
     }
 }

@@ -5,18 +5,42 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// A plain-HTTP reverse proxy in front of a real server that loses answers on purpose: a request
-/// whose path starts with one of `dropAnswerTo` reaches the server, and the proxy then closes the
-/// connection instead of answering. This is the failure a client cannot tell from "not done", and
-/// lets tests check what a client does when a non-idempotent call may have succeeded.
+/// A plain-HTTP reverse proxy in front of a real server that fails on purpose:
+/// - a request whose path starts with one of `dropAnswerTo` reaches the server, and the proxy then
+///   closes the connection instead of answering: the failure a client cannot tell from "not done",
+///   to check what a client does when a non-idempotent call may have succeeded;
+/// - while `answer(status:body:)` is set, every request gets that answer without reaching the
+///   server (a server refusing credentials, say), until `forward()`.
+/// Every request is logged with the time it arrived, so tests can wait for a call and measure
+/// the gaps between retries instead of guessing how fast the machine is.
 public final class FaultInjectingProxy: Sendable {
     public let port: Int
     public var url: String { "http://127.0.0.1:\(port)" }
     private let channel: any Channel
     private let log: ProxyLog
 
+    /// One request the proxy received.
+    public struct Received: Sendable {
+        public var method: String
+        public var path: String
+        public var at: ContinuousClock.Instant
+    }
+
     /// Paths whose answers were dropped, in order.
     public var droppedRequests: [String] { log.paths.withLock { $0 } }
+
+    /// Every request so far, in the order they arrived.
+    public var received: [Received] { log.received.withLock { $0 } }
+
+    /// Answers every request with `status` and `body` (JSON) from now on, without forwarding it.
+    public func answer(status: Int, body: String) {
+        log.answer.withLock { $0 = (status, body) }
+    }
+
+    /// Forwards requests to the server again.
+    public func forward() {
+        log.answer.withLock { $0 = nil }
+    }
 
     private init(channel: any Channel, port: Int, log: ProxyLog) {
         self.channel = channel
@@ -55,6 +79,8 @@ struct ProxyError: Error, CustomStringConvertible {
 
 private final class ProxyLog: Sendable {
     let paths = Mutex<[String]>([])
+    let received = Mutex<[FaultInjectingProxy.Received]>([])
+    let answer = Mutex<(status: Int, body: String)?>(nil)
 }
 
 private final class ProxyHandler: ChannelInboundHandler {
@@ -94,18 +120,26 @@ private final class ProxyHandler: ChannelInboundHandler {
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             let version = head.version
             let log = log
+            log.received.withLock { $0.append(.init(method: head.method.rawValue, path: path, at: .now)) }
+            let fixed = log.answer.withLock { $0 }
             Task {
                 let answer: (HTTPResponseStatus, HTTPHeaders, ByteBuffer)
-                do {
+                if let fixed {
+                    answer = (
+                        HTTPResponseStatus(statusCode: fixed.status), ["content-type": "application/json"], ByteBuffer(string: fixed.body)
+                    )
+                } else {
+                    do {
                     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
                     let bytes = try await response.body.collect(upTo: 256 << 20)
                     answer = (response.status, response.headers, bytes)
                 } catch {
                     answer = (.badGateway, HTTPHeaders(), ByteBuffer(string: "proxy: \(error)"))
                 }
+                }
                 bound.eventLoop.execute {
                     let context = bound.value
-                    if drop {
+                    if drop && fixed == nil {
                         log.paths.withLock { $0.append(path) }
                         context.close(promise: nil)
                         return

@@ -59,16 +59,30 @@ struct ControllerCommand: AsyncParsableCommand {
     )
     var trainerTrackingPatience = 1800
 
+    @Option(
+        help:
+            "How long deleting a TrainingJob waits for MLflow to mark its unfinished run KILLED, in seconds; then the deletion finishes with a Warning event."
+    )
+    var mlflowCleanupTimeout = 300
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
     @Option(help: "Log format: text or json (one JSON object per line).")
     var logFormat = "text"
 
+    /// --tracking-uri, else $MLFLOW_TRACKING_URI; nil when neither is given.
+    var resolvedTrackingURI: String? {
+        nonEmpty(trackingURI) ?? nonEmpty(ProcessInfo.processInfo.environment["MLFLOW_TRACKING_URI"])
+    }
+
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers: must be at least 1, got \(workers)") }
         guard trainerTrackingPatience >= 0 else {
             throw ValidationError("--trainer-tracking-patience: must be 0 seconds or more, got \(trainerTrackingPatience)")
+        }
+        guard mlflowCleanupTimeout >= 0 else {
+            throw ValidationError("--mlflow-cleanup-timeout: must be 0 seconds or more, got \(mlflowCleanupTimeout)")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError(
@@ -83,6 +97,18 @@ struct ControllerCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        // Every controller needs MLflow: without it there would be nothing to reconcile, and a
+        // manager that reconciles nothing must not run and report Ready.
+        guard let uri = resolvedTrackingURI else {
+            throw ValidationError(
+                "--tracking-uri: missing, and MLFLOW_TRACKING_URI is not set; TrainingJobs record their runs in MLflow, so without it there is nothing to reconcile (give the server's URL, such as --tracking-uri http://mlflow.mlflow:5000)"
+            )
+        }
+        do {
+            _ = try MLflowConfiguration(trackingURI: uri)
+        } catch {
+            throw ValidationError("--tracking-uri: \(error)")
+        }
     }
 
     func run() async throws {
@@ -95,6 +121,15 @@ struct ControllerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "trainyard.controller")
+        let environment = ProcessInfo.processInfo.environment
+        guard let uri = resolvedTrackingURI else { throw ExitCode(2) }  // validate() said why
+        var mlflow = try MLflowConfiguration(trackingURI: uri)
+        mlflow.token = nonEmpty(environment["MLFLOW_TRACKING_TOKEN"])
+        mlflow.username = nonEmpty(environment["MLFLOW_TRACKING_USERNAME"])
+        mlflow.password = nonEmpty(environment["MLFLOW_TRACKING_PASSWORD"])
+        // A call retries briefly; beyond that the work queue retries the job with back-off,
+        // so one job waiting for MLflow does not hold a worker.
+        mlflow.retryFor = .seconds(10)
         let clientConfiguration: KubeClientConfiguration
         do {
             clientConfiguration = try KubeClientConfiguration.load(kubeconfigPath: kubeconfig, context: context)
@@ -104,7 +139,6 @@ struct ControllerCommand: AsyncParsableCommand {
         }
         var election: LeaderElectionConfiguration?
         if leaderElect {
-            let environment = ProcessInfo.processInfo.environment
             let electionNamespace =
                 leaderElectionNamespace ?? environment["POD_NAMESPACE"] ?? clientConfiguration.namespace ?? "default"
             election = LeaderElectionConfiguration(leaseName: leaderElectionID, namespace: electionNamespace)
@@ -123,29 +157,17 @@ struct ControllerCommand: AsyncParsableCommand {
                 "server": "\(clientConfiguration.server)", "config": "\(clientConfiguration.source)",
                 "namespace": "\(namespace.isEmpty ? "<all>" : namespace)", "leaderElection": "\(leaderElect)",
             ])
-        let environment = ProcessInfo.processInfo.environment
-        // Reconcilers hold themselves weakly in their closures: kept here while the manager runs.
-        var reconcilers: [any Sendable] = []
-        if let uri = trackingURI ?? nonEmpty(environment["MLFLOW_TRACKING_URI"]) {
-            var mlflow = try MLflowConfiguration(trackingURI: uri)
-            mlflow.token = nonEmpty(environment["MLFLOW_TRACKING_TOKEN"])
-            mlflow.username = nonEmpty(environment["MLFLOW_TRACKING_USERNAME"])
-            mlflow.password = nonEmpty(environment["MLFLOW_TRACKING_PASSWORD"])
-            var settings = TrainingJobSettings(image: trainerImage, mlflow: mlflow)
-            settings.trainerTrackingRetrySeconds = trainerTrackingPatience
-            reconcilers.append(TrainingJobController(manager: manager, settings: settings, logger: logger))
-            logger.info("reconciling TrainingJobs", metadata: ["mlflow": "\(uri)", "trainerImage": "\(trainerImage)"])
-        } else {
-            logger.warning(
-                "TrainingJobs are not reconciled: give --tracking-uri or set MLFLOW_TRACKING_URI (they record their runs in MLflow)")
-        }
+        var settings = TrainingJobSettings(image: trainerImage, mlflow: mlflow)
+        settings.trainerTrackingRetrySeconds = trainerTrackingPatience
+        settings.cleanupTrackingTimeout = .seconds(mlflowCleanupTimeout)
+        TrainingJobController.register(with: manager, settings: settings, logger: logger)
+        logger.info("reconciling TrainingJobs", metadata: ["mlflow": "\(uri)", "trainerImage": "\(trainerImage)"])
         do {
             try await manager.run()
         } catch {
             logger.critical("the controller manager stopped with an error", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        withExtendedLifetime(reconcilers) {}
         logger.info("the controller manager stopped")
     }
 }

@@ -155,8 +155,13 @@ struct DevCommand: AsyncParsableCommand {
             if controller {
                 let binary = Bundle.main.executablePath ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
                 // With MLflow, TrainingJobs record there; the controller retries until it has started.
-                let trackingURI = mlflow && MLflowChild.find() != nil ? "http://127.0.0.1:\(mlflowPort)" : nil
-                stack.startController(executable: binary, kubeconfig: kubeconfigPath, trackingURI: trackingURI, logFile: controllerLog)
+                if mlflow && MLflowChild.find() != nil {
+                    stack.startController(
+                        executable: binary, kubeconfig: kubeconfigPath, trackingURI: "http://127.0.0.1:\(mlflowPort)", logFile: controllerLog)
+                } else {
+                    // Every controller records in MLflow: without it, it would have nothing to reconcile.
+                    print("trainyard dev: the controller is not started: it needs MLflow (run scripts/bootstrap, or drop --no-mlflow)")
+                }
             }
             if mlflow {
                 if let executable = MLflowChild.find() {

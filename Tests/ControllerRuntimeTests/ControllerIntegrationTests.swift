@@ -168,9 +168,7 @@ struct ControllerIntegrationTests {
             .secrets, namespace: "default", object: ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": "unowned"]])
         #expect(try await eventually { probe.calls(key).count >= 2 })
         #expect(try await eventually { secrets.store.count == 3 })
-        let children = secrets.store.byIndex(
-            Store<DynamicObject>.ownerIndex,
-            Informer<DynamicObject>.ownerIndexValue(kind: "ConfigMap", namespace: "default", name: "parent"))
+        let children = secrets.store.controlled(by: parent)
         #expect(Set(children.compactMap(\.metadata.name)) == ["child-a", "child-b"])
         #expect(probe.calls(ObjectKey(namespace: "default", name: "unowned")).isEmpty, "unowned secrets map to no key")
         run.cancel()

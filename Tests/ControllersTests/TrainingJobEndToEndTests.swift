@@ -6,162 +6,37 @@ import Foundation
 import KubeAPI
 import KubeClient
 import Logging
-import Synchronization
 import Testing
 import Tracking
 import TrainyardTesting
 
-/// The whole path of a TrainingJob: real MLflow, the dev API server with its pod runtime, the
-/// TrainingJob controller, and real kubectl.
-private struct Stack {
-    let harness: DevClusterHarness
-    let mlflow: MLflowClient
-    let mlflowURL: String
-    let controller: ControllerProcess
-    let server: RestartableMLflow
-}
-
-/// Every (verb, resource) the controller's client calls, to hold against manifests/rbac.yaml.
-private final class CallAudit: KubeClientObserver {
-    private let calls = Mutex<Set<String>>([])
-
-    func requestFinished(verb: String, resource: String, statusCode: Int, duration: Duration) {
-        _ = calls.withLock { $0.insert("\(verb == "apply" ? "patch" : verb) \(resource)") }
-    }
-
-    func watchRestarted(resource: String, reason: String) {}
-
-    var recorded: Set<String> { calls.withLock { $0 } }
-
-    /// The calls manifests/rbac.yaml does not allow.
-    func notAllowed() throws -> [String] {
-        var allowed: Set<String> = []
-        for document in try loadYAMLDocuments(repositoryRoot + "/manifests/rbac.yaml")
-        where ["ClusterRole", "Role"].contains(document["kind"]?.stringValue ?? "") {
-            for rule in document["rules"]?.arrayValue ?? [] {
-                for group in (rule["apiGroups"]?.arrayValue ?? []).compactMap(\.stringValue) {
-                    for resource in (rule["resources"]?.arrayValue ?? []).compactMap(\.stringValue) {
-                        // RBAC's "trainingjobs/status" in group trainyard.dev is the client's "trainingjobs.trainyard.dev/status".
-                        let parts = resource.split(separator: "/", maxSplits: 1).map(String.init)
-                        let name = (group.isEmpty ? parts[0] : "\(parts[0]).\(group)") + (parts.count > 1 ? "/\(parts[1])" : "")
-                        for verb in (rule["verbs"]?.arrayValue ?? []).compactMap(\.stringValue) { allowed.insert("\(verb) \(name)") }
-                    }
-                }
-            }
-        }
-        return recorded.subtracting(allowed).sorted()
-    }
-}
-
-/// The MLflow server, stopped and started again on the same port with the same state.
-private final class RestartableMLflow: Sendable {
-    private let server: Mutex<MLflowServer>
-
-    init(_ server: MLflowServer) { self.server = Mutex(server) }
-
-    var current: MLflowServer { server.withLock { $0 } }
-
-    /// MLflow crashes: its port refuses connections at once.
-    func pause() async { await current.stop(keepingFiles: true, grace: .zero) }
-
-    func resume() async throws {
-        let stopped = current
-        let started = try await MLflowServer.start(port: stopped.port, directory: stopped.directory)
-        server.withLock { $0 = started }
-    }
-}
-
-/// The TrainingJob controller in this process, stopped and started again on demand, as a pod of
-/// the controller would be.
-private final class ControllerProcess: Sendable {
-    private let start: @Sendable () throws -> Task<Void, any Error>
-    private let task = Mutex<Task<Void, any Error>?>(nil)
-
-    init(start: @escaping @Sendable () throws -> Task<Void, any Error>) throws {
-        self.start = start
-        let first = try start()
-        task.withLock { $0 = first }
-    }
-
-    func restart() async throws {
-        await stop()
-        let next = try start()
-        task.withLock { $0 = next }
-    }
-
-    func stop() async {
-        let running = task.withLock { task in
-            defer { task = nil }
-            return task
-        }
-        running?.cancel()
-        _ = try? await running?.value
-    }
-}
-
-private func withStack(trainerTrackingRetrySeconds: Int = 60, _ body: (Stack) async throws -> Void) async throws {
-    let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
-    let server = RestartableMLflow(try await MLflowServer.start())
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-tj-\(UUID().uuidString.prefix(8))").path
-    let logs = scratch + "/logs"
-    let harness = try await DevClusterHarness.start(podLogsDirectory: logs)
-    var logger = Logger(label: "test.trainingjob")
-    logger.logLevel = .warning
-    var tasks: [Task<Void, any Error>] = []
-    func stopAll() async {
-        for task in tasks { task.cancel() }
-        for task in tasks { _ = try? await task.value }
-        await harness.stop()
-        await server.current.stop()
-        try? FileManager.default.removeItem(atPath: scratch)
-    }
-    do {
-        try await harness.kubectlOK("apply", "-f", repositoryRoot + "/crds/")
-        try await harness.kubectlOK("wait", "--for=condition=Established", "crd", "--all", "--timeout=30s")
-        var pods = PodRuntimeConfiguration(
-            trainyardImage: "ghcr.io/trainyard/trainyard", binaryPath: binary, stateDirectory: scratch + "/state", podLogsDirectory: logs)
-        pods.imagePaths["/usr/share/trainyard/datasets"] = repositoryRoot + "/data"
-        let node = try DevNode(
-            clientConfiguration: try harness.clientConfiguration(), configuration: DevNodeConfiguration(pods: pods), logger: logger)
-        tasks.append(Task { try await node.run() })
-
-        let mlflowConfiguration = try MLflowConfiguration(trackingURI: server.current.url)
-        var settings = TrainingJobSettings(image: "ghcr.io/trainyard/trainyard:test", mlflow: mlflowConfiguration)
+/// The TrainingJob controller on the end-to-end stack (real MLflow, the dev cluster running
+/// `trainyard train` pods, real kubectl), with timings short enough for tests.
+private func withStack(
+    trainerTrackingRetrySeconds: Int = 60, throughProxy: Bool = false, cleanupTrackingTimeout: Duration = .seconds(60),
+    _ body: (EndToEndStack) async throws -> Void
+) async throws {
+    try await EndToEndStack.run(throughProxy: throughProxy) { manager, mlflowURL, logger in
+        var mlflow = try MLflowConfiguration(trackingURI: mlflowURL)
+        mlflow.retryFor = .seconds(1)
+        var settings = TrainingJobSettings(image: "ghcr.io/trainyard/trainyard:test", mlflow: mlflow)
         settings.initialBackoff = 1
         settings.trainerTrackingRetrySeconds = trainerTrackingRetrySeconds
         settings.runningCheckInterval = .milliseconds(500)
-        settings.trackingRetryDelay = .milliseconds(500)
-        let clientConfiguration = try harness.clientConfiguration()
-        let (controllerLogger, controllerSettings) = (logger, settings)
-        let audit = CallAudit()
-        let controller = try ControllerProcess {
-            var configuration = ManagerConfiguration(workers: 2)
-            configuration.observer = audit
-            let manager = try Manager(clientConfiguration: clientConfiguration, configuration: configuration, logger: controllerLogger)
-            let reconciler = TrainingJobController(manager: manager, settings: controllerSettings, logger: controllerLogger)
-            return Task {
-                try await manager.run(signals: [])
-                withExtendedLifetime(reconciler) {}
-            }
-        }
-        do {
-            try await body(
-                Stack(
-                    harness: harness, mlflow: MLflowClient(mlflowConfiguration), mlflowURL: server.current.url, controller: controller,
-                    server: server))
-        } catch {
-            await controller.stop()
-            throw error
-        }
-        await controller.stop()
-        // Least privilege, checked: every call the controller made is one manifests/rbac.yaml grants.
-        #expect(try audit.notAllowed() == [], "calls outside manifests/rbac.yaml; all calls: \(audit.recorded.sorted())")
-        #expect(audit.recorded.contains("update trainingjobs.trainyard.dev/status") && audit.recorded.contains("create pods"))
-    } catch {
-        await stopAll()
-        throw error
+        settings.retryBackoff = Backoff(base: .milliseconds(200), cap: .seconds(5))
+        settings.cleanupTrackingTimeout = cleanupTrackingTimeout
+        TrainingJobController.register(with: manager, settings: settings, logger: logger)
+    } _: { stack in
+        try await body(stack)
     }
-    await stopAll()
+}
+
+/// The name of a job's pod for `attempt`: `<job>-<first 5 characters of its UID>-<attempt>`, so a
+/// job re-created under the same name never meets its predecessor's pods.
+private func podName(_ job: JSONValue, attempt: Int) -> String {
+    let name = job[path: ["metadata", "name"]]?.stringValue ?? ""
+    let uid = job[path: ["metadata", "uid"]]?.stringValue ?? ""
+    return "\(name)-\(uid.prefix(5))-\(attempt)"
 }
 
 private func trainingJob(_ harness: DevClusterHarness, _ name: String) async throws -> JSONValue {
@@ -246,8 +121,9 @@ struct TrainingJobEndToEndTests {
             let items = pods["items"]?.arrayValue ?? []
             #expect(items.count == 1)
             let pod = try #require(items.first)
-            #expect(pod[path: ["metadata", "name"]]?.stringValue == "breast-cancer-gbdt-1")
+            #expect(pod[path: ["metadata", "name"]]?.stringValue == podName(job, attempt: 1))
             #expect(pod[path: ["metadata", "ownerReferences"]]?.arrayValue?.first?["kind"]?.stringValue == "TrainingJob")
+            #expect(pod[path: ["metadata", "ownerReferences"]]?.arrayValue?.first?["uid"] == job[path: ["metadata", "uid"]])
             #expect(pod[path: ["spec", "securityContext", "runAsNonRoot"]]?.boolValue == true)
             #expect(pod[path: ["spec", "securityContext", "seccompProfile", "type"]]?.stringValue == "RuntimeDefault")
             let container = try #require(pod[path: ["spec", "containers"]]?.arrayValue?.first)
@@ -255,6 +131,7 @@ struct TrainingJobEndToEndTests {
             #expect(container[path: ["securityContext", "allowPrivilegeEscalation"]]?.boolValue == false)
             #expect(container[path: ["securityContext", "capabilities", "drop"]] == ["ALL"])
             #expect(container["terminationMessagePolicy"]?.stringValue == "FallbackToLogsOnError")
+            #expect(stack.audit.recorded.isSuperset(of: ["update trainingjobs.trainyard.dev/status", "create pods"]), "the audit sees the calls")
         }
     }
 
@@ -409,30 +286,30 @@ struct TrainingJobEndToEndTests {
             let runs = try await stack.mlflow.searchRuns(experimentIds: [experimentId], filter: "tags.`trainyard.dev/job-uid` = '\(uid)'")
             #expect(runs.count == 1, "exactly one MLflow run for the job: \(runs.map(\.info.runId))")
             let pods = try await harness.kubectlOK("get", "pods", "-l", "trainyard.dev/training-job=steady", "-o", "name")
-            #expect(pods.split(separator: "\n") == ["pod/steady-1"], "exactly one pod: \(pods)")
+            #expect(pods.split(separator: "\n") == ["pod/\(podName(done, attempt: 1))"], "exactly one pod: \(pods)")
         }
     }
 
-    @Test("MLflow stopped mid-training and started again: TrackingUnavailable shows meanwhile, the job succeeds, metrics are recorded once")
+    @Test("MLflow down while the pod trains and started again: TrackingUnavailable shows meanwhile, the job succeeds, metrics are recorded once")
     func mlflowOutageMidTraining() async throws {
-        try await withStack { stack in
+        try await withStack(trainerTrackingRetrySeconds: 600) { stack in
             let harness = stack.harness
+            // Sequenced by events, not speed: the run exists (suspended, no pod), MLflow goes away,
+            // and only then does the trainer start, so it meets the outage however fast it trains.
             try await harness.kubectlOK(
-                "apply", "-f", "-", stdin: manifest(name: "patient", params: "{numTrees: 5000, maxDepth: 6, learningRate: 0.01}"))
-            _ = try await waitFor(harness, "patient") { $0[path: ["status", "phase"]]?.stringValue == "Running" }
+                "apply", "-f", "-",
+                stdin: manifest(name: "patient", params: "{numTrees: 3000, maxDepth: 6, learningRate: 0.01}", extra: "  suspend: true"))
+            let suspended = try await waitFor(harness, "patient") { $0[path: ["status", "runId"]]?.stringValue != nil }
+            let pod = podName(suspended, attempt: 1)
             await stack.server.pause()
+            try await harness.kubectlOK("patch", "tj", "patient", "--type=merge", "-p", #"{"spec":{"suspend":false}}"#)
             let unavailable = try await waitFor(harness, "patient") {
                 condition($0, "TrackingUnavailable")?["status"]?.stringValue == "True"
             }
+            #expect(condition(unavailable, "TrackingUnavailable")?["reason"]?.stringValue == "MLflowUnreachable")
             #expect(unavailable[path: ["status", "phase"]]?.stringValue != "Failed", "an MLflow outage does not fail the job")
-            // Let the trainer finish and meet the outage when it records, then bring MLflow back while it retries.
-            let trained = ContinuousClock.now + .seconds(180)
-            while ContinuousClock.now < trained {
-                let logs = try await harness.kubectl("logs", "patient-1")
-                if logs.stdout.contains("wrote an MLflow model") { break }
-                try await Task.sleep(for: .milliseconds(250))
-            }
-            try await Task.sleep(for: .seconds(2))
+            // The trainer finishes and meets the outage when it records; MLflow comes back while it retries.
+            try await waitForLog(harness, pod: pod) { $0.contains("wrote an MLflow model") }
             let waiting = try await trainingJob(harness, "patient")
             #expect(waiting[path: ["status", "phase"]]?.stringValue == "Running", "the trainer waits for MLflow")
             try await stack.server.resume()
@@ -443,7 +320,7 @@ struct TrainingJobEndToEndTests {
             #expect(run.info.status == .finished)
             let curve = try #require(run.metrics.keys.first { $0.hasPrefix("validation-") })
             let history = try await stack.mlflow.metricHistory(runId: runId, key: curve)
-            #expect(history.count == 5000, "each round recorded once: \(history.count) points for \(curve)")
+            #expect(history.count == 3000, "each round recorded once: \(history.count) points for \(curve)")
             #expect(Set(history.map(\.step)).count == history.count)
         }
     }
@@ -454,29 +331,32 @@ extension TrainingJobEndToEndTests {
     func trainerGivesUpOnMLflow() async throws {
         try await withStack(trainerTrackingRetrySeconds: 2) { stack in
             let harness = stack.harness
+            // The first attempt's run exists (suspended, no pod yet); MLflow goes away; then the trainer starts.
             try await harness.kubectlOK(
-                "apply", "-f", "-", stdin: manifest(name: "impatient", params: "{numTrees: 3000, maxDepth: 6, learningRate: 0.01}"))
-            // MLflow goes away once the first attempt's run exists, before its trainer records anything.
+                "apply", "-f", "-",
+                stdin: manifest(name: "impatient", params: "{numTrees: 300, maxDepth: 6, learningRate: 0.01}", extra: "  suspend: true"))
             let started = try await waitFor(harness, "impatient") { $0[path: ["status", "runId"]]?.stringValue != nil }
             let firstRun = try #require(started[path: ["status", "runId"]]?.stringValue)
+            let pod = podName(started, attempt: 1)
             await stack.server.pause()
+            try await harness.kubectlOK("patch", "tj", "impatient", "--type=merge", "-p", #"{"spec":{"suspend":false}}"#)
 
-            // The trainer trains on, waits 2 s for MLflow, and gives up with its results in the termination message.
+            // The trainer trains, waits 2 s for MLflow, and gives up with its results in the termination message.
             var message = ""
             let gaveUp = ContinuousClock.now + .seconds(180)
             while ContinuousClock.now < gaveUp {
-                let phase = try await harness.kubectlOK("get", "pod", "impatient-1", "-o", "jsonpath={.status.phase}")
-                if phase == "Failed" {
+                let phase = try await harness.kubectl("get", "pod", pod, "-o", "jsonpath={.status.phase}")
+                if phase.stdout == "Failed" {
                     message = try await harness.kubectlOK(
-                        "get", "pod", "impatient-1", "-o", "jsonpath={.status.containerStatuses[0].state.terminated.message}")
+                        "get", "pod", pod, "-o", "jsonpath={.status.containerStatuses[0].state.terminated.message}")
                     break
                 }
                 try await Task.sleep(for: .milliseconds(250))
             }
             if message.isEmpty {
-                let pod = try await harness.kubectl("get", "pod", "impatient-1", "-o", "yaml")
-                let logs = try await harness.kubectl("logs", "impatient-1", "--tail=20")
-                Issue.record("impatient-1 did not fail with a termination message:\n\(pod.stdout)\n\(logs.stdout)")
+                let yaml = try await harness.kubectl("get", "pod", pod, "-o", "yaml")
+                let logs = try await harness.kubectl("logs", pod, "--tail=20")
+                Issue.record("\(pod) did not fail with a termination message:\n\(yaml.stdout)\n\(logs.stdout)")
             }
             let summary = try JSONValue.parse(message)
             #expect(summary["reason"]?.stringValue == "TrackingUnavailable", "\(message)")
@@ -485,13 +365,12 @@ extension TrainingJobEndToEndTests {
                 summary[path: ["validation", "auc"]]?.doubleValue, "the results are in the termination message: \(message)")
 
             // The failed attempt's run cannot be closed while MLflow is away: the job waits and says why.
-            let waiting = try await waitFor(harness, "impatient") { condition($0, "TrackingUnavailable")?["status"]?.stringValue == "True" }
-            try await Task.sleep(for: .seconds(2))
-            let still = try await trainingJob(harness, "impatient")
-            #expect(
-                still[path: ["status", "phase"]]?.stringValue != "Failed", "an MLflow outage does not fail the job: \(waiting.serialized())"
-            )
-            #expect(still[path: ["status", "attempts"]]?.intValue == 1, "no new attempt before the failed one's results are recorded")
+            let waiting = try await waitFor(harness, "impatient") {
+                condition($0, "Running")?["reason"]?.stringValue == "BackOff"
+                    && condition($0, "TrackingUnavailable")?["message"]?.stringValue?.contains("marking the failed attempt's run FAILED") == true
+            }
+            #expect(waiting[path: ["status", "phase"]]?.stringValue != "Failed", "an MLflow outage does not fail the job")
+            #expect(waiting[path: ["status", "attempts"]]?.intValue == 1, "no new attempt before the failed one's results are recorded")
 
             try await stack.server.resume()
             let done = try await waitFor(harness, "impatient") { $0[path: ["status", "phase"]]?.stringValue == "Succeeded" }
@@ -500,7 +379,7 @@ extension TrainingJobEndToEndTests {
             let first = try await stack.mlflow.run(id: firstRun)
             #expect(first.info.status == .failed)
             #expect(first.metrics["validation_auc"] == auc, "the termination message's auc is in the failed attempt's run")
-            #expect(first.tags["trainyard.dev/results-source"]?.contains("impatient-1") == true, "\(first.tags)")
+            #expect(first.tags["trainyard.dev/results-source"]?.contains(pod) == true, "\(first.tags)")
             let history = try await stack.mlflow.metricHistory(runId: firstRun, key: "validation_auc")
             #expect(history.count == 1, "recorded once: \(history)")
         }
@@ -529,6 +408,161 @@ extension TrainingJobEndToEndTests {
             #expect(done[path: ["status", "experimentId"]]?.stringValue == id)
         }
     }
+}
+
+extension TrainingJobEndToEndTests {
+    @Test("a job deleted with --cascade=orphan and applied again under the same name trains in a pod of its own and reports its own run")
+    func sameNameAfterOrphaningDelete() async throws {
+        try await withStack { stack in
+            let harness = stack.harness
+            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "again", params: "{numTrees: 3, maxDepth: 2}"))
+            let first = try await waitFor(harness, "again") { $0[path: ["status", "phase"]]?.stringValue == "Succeeded" }
+            let firstPod = podName(first, attempt: 1)
+            try await harness.kubectlOK("delete", "tj", "again", "--cascade=orphan")
+            let orphan = try JSONValue.parse(try await harness.kubectlOK("get", "pod", firstPod, "-o", "json"))
+            #expect(orphan[path: ["metadata", "ownerReferences"]]?.arrayValue?.isEmpty ?? true, "orphaned: \(orphan.serialized())")
+
+            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "again", params: "{numTrees: 40, maxDepth: 3}"))
+            let second = try await waitFor(harness, "again") { $0[path: ["status", "phase"]]?.stringValue == "Succeeded" }
+            #expect(second[path: ["metadata", "uid"]] != first[path: ["metadata", "uid"]])
+            let secondPod = podName(second, attempt: 1)
+            #expect(secondPod != firstPod)
+            let pod = try JSONValue.parse(try await harness.kubectlOK("get", "pod", secondPod, "-o", "json"))
+            #expect(pod[path: ["metadata", "ownerReferences"]]?.arrayValue?.first?["uid"] == second[path: ["metadata", "uid"]])
+            // Its own run and its own metrics: not the predecessor's.
+            let runId = try #require(second[path: ["status", "runId"]]?.stringValue)
+            #expect(runId != first[path: ["status", "runId"]]?.stringValue)
+            let run = try await stack.mlflow.run(id: runId)
+            #expect(run.params["numTrees"] == "40", "\(run.params)")
+            let auc = try #require(second[path: ["status", "metrics", "auc"]]?.doubleValue)
+            #expect(auc == run.metrics["validation_auc"], "status reports the run's auc: \(second.serialized())")
+            #expect(auc != first[path: ["status", "metrics", "auc"]]?.doubleValue, "a 40-tree model is not the 3-tree one")
+            // The orphan is left alone: not adopted, not deleted.
+            let after = try JSONValue.parse(try await harness.kubectlOK("get", "pod", firstPod, "-o", "json"))
+            #expect(after[path: ["metadata", "ownerReferences"]]?.arrayValue?.isEmpty ?? true)
+            #expect(after[path: ["metadata", "deletionTimestamp"]] == nil)
+        }
+    }
+
+    @Test("a pod in the way that is controlled by another UID is never adopted: the job says what is in the way, and trains once it is gone")
+    func podNameTakenByAnotherOwner() async throws {
+        try await withStack { stack in
+            let harness = stack.harness
+            // An existing object (an invalid job that never touches pods) stands for the predecessor the
+            // garbage collector has not reached: its UID owns the pod under the name "blocked".
+            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "holder", params: "{numTrees: 10, maxDepht: 3}"))
+            _ = try await waitFor(harness, "holder") { condition($0, "Valid")?["status"]?.stringValue == "False" }
+            let holderUID = try #require(try await trainingJob(harness, "holder")[path: ["metadata", "uid"]]?.stringValue)
+            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "blocked", extra: "  suspend: true"))
+            let suspended = try await waitFor(harness, "blocked") { $0[path: ["status", "runId"]]?.stringValue != nil }
+            let pod = podName(suspended, attempt: 1)
+            try await harness.kubectlOK(
+                "apply", "-f", "-",
+                stdin: """
+                    apiVersion: v1
+                    kind: Pod
+                    metadata:
+                      name: \(pod)
+                      labels: {trainyard.dev/training-job: blocked}
+                      ownerReferences:
+                      - {apiVersion: trainyard.dev/v1alpha1, kind: TrainingJob, name: blocked, uid: \(holderUID), controller: true}
+                    spec:
+                      containers:
+                      - {name: trainer, image: "ghcr.io/trainyard/trainyard:test", args: [idle]}
+                    """)
+            try await harness.kubectlOK("patch", "tj", "blocked", "--type=merge", "-p", #"{"spec":{"suspend":false}}"#)
+            let waiting = try await waitFor(harness, "blocked") { condition($0, "Running")?["reason"]?.stringValue == "PodNameTaken" }
+            let message = condition(waiting, "Running")?["message"]?.stringValue ?? ""
+            #expect(message.contains("pod \(pod) already exists") && message.contains(holderUID), "\(message)")
+            #expect(waiting[path: ["status", "metrics"]] == nil && waiting[path: ["status", "phase"]]?.stringValue == "Pending")
+            let blocker = try JSONValue.parse(try await harness.kubectlOK("get", "pod", pod, "-o", "json"))
+            #expect(blocker[path: ["metadata", "ownerReferences"]]?[0]?["uid"]?.stringValue == holderUID, "never adopted")
+
+            try await harness.kubectlOK("delete", "pod", pod, "--grace-period=1")
+            let done = try await waitFor(harness, "blocked") { $0[path: ["status", "phase"]]?.stringValue == "Succeeded" }
+            let own = try JSONValue.parse(try await harness.kubectlOK("get", "pod", pod, "-o", "json"))
+            #expect(own[path: ["metadata", "ownerReferences"]]?[0]?["uid"] == done[path: ["metadata", "uid"]])
+        }
+    }
+
+    @Test("MLflow answering 403 shows in TrackingUnavailable naming the 403, is retried with growing delays, and the job goes on once allowed")
+    func mlflowForbidden() async throws {
+        try await withStack(throughProxy: true) { stack in
+            let harness = stack.harness
+            stack.proxy.answer(status: 403, body: #"{"error_code": "PERMISSION_DENIED", "message": "Permission denied for user trainyard"}"#)
+            try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "denied", params: "{numTrees: 5, maxDepth: 2}"))
+            let refused = try await waitFor(harness, "denied") { condition($0, "TrackingUnavailable")?["status"]?.stringValue == "True" }
+            let tracking = condition(refused, "TrackingUnavailable")
+            #expect(tracking?["reason"]?.stringValue == "MLflowPermissionDenied", "\(refused.serialized())")
+            let message = tracking?["message"]?.stringValue ?? ""
+            #expect(message.contains("403") && message.contains("PERMISSION_DENIED") && message.contains("creating the MLflow run"), "\(message)")
+            #expect(refused[path: ["status", "phase"]]?.stringValue != "Failed")
+            let events = try await harness.kubectlOK("get", "events", "--field-selector", "involvedObject.name=denied")
+            #expect(events.contains("MLflowPermissionDenied"), "\(events)")
+
+            // Each reconcile asks MLflow once; the per-job back-off doubles from 200 ms (capped at 5 s).
+            let lookups = { stack.proxy.received.filter { $0.path.hasSuffix("/experiments/get-by-name") }.map(\.at) }
+            let seen = ContinuousClock.now + .seconds(120)
+            while lookups().count < 7, ContinuousClock.now < seen { try await Task.sleep(for: .milliseconds(100)) }
+            let times = lookups()
+            try #require(times.count >= 7, "retried: \(times.count) calls")
+            let gaps = zip(times.dropFirst(), times).map { $0 - $1 }.prefix(6)
+            // Lower bounds only (a loaded machine makes gaps longer, never shorter): the later retries
+            // wait at least 0.8 s and the sixth at least 1.6 s, where a fixed delay would not grow.
+            #expect(gaps.suffix(3).allSatisfy { $0 >= .milliseconds(800) }, "gaps: \(gaps)")
+            #expect(gaps.last.map { $0 >= .milliseconds(1600) } == true, "gaps: \(gaps)")
+            #expect(try await harness.kubectlOK("get", "pods", "-l", "trainyard.dev/training-job=denied", "-o", "name").isEmpty)
+
+            stack.proxy.forward()
+            let done = try await waitFor(harness, "denied") { $0[path: ["status", "phase"]]?.stringValue == "Succeeded" }
+            #expect(condition(done, "TrackingUnavailable")?["status"]?.stringValue == "False")
+        }
+    }
+
+    @Test("deleting a job while MLflow is down finishes after the configured wait, with a Warning event naming the run left unmarked")
+    func deleteWhileMLflowDown() async throws {
+        try await withStack(cleanupTrackingTimeout: .seconds(3)) { stack in
+            let harness = stack.harness
+            try await harness.kubectlOK(
+                "apply", "-f", "-", stdin: manifest(name: "stranded", params: "{numTrees: 100000, maxDepth: 6, learningRate: 0.01}"))
+            let running = try await waitFor(harness, "stranded") { $0[path: ["status", "phase"]]?.stringValue == "Running" }
+            let runId = try #require(running[path: ["status", "runId"]]?.stringValue)
+            await stack.server.pause()
+            let started = ContinuousClock.now
+            let deleted = try await harness.kubectl("delete", "tj", "stranded", "--timeout=90s", timeout: .seconds(120))
+            let took = ContinuousClock.now - started
+            #expect(deleted.succeeded, "\(deleted)")
+            #expect(took >= .seconds(3), "deletion waited for MLflow first: \(took)")
+            let events = try await harness.kubectlOK(
+                "get", "events", "--field-selector", "involvedObject.name=stranded,reason=RunNotMarked", "-o", "json")
+            let event = try #require(try JSONValue.parse(events)["items"]?.arrayValue?.first, "no RunNotMarked event: \(events)")
+            #expect(event["type"]?.stringValue == "Warning")
+            #expect(event["message"]?.stringValue?.contains(runId) == true, "\(event.serialized())")
+            let pods = try await harness.kubectlOK("get", "pods", "-l", "trainyard.dev/training-job=stranded", "-o", "json")
+            #expect(
+                (try JSONValue.parse(pods)["items"]?.arrayValue ?? []).allSatisfy {
+                    $0[path: ["metadata", "deletionTimestamp"]] != nil || $0[path: ["status", "phase"]]?.stringValue != "Running"
+                }, "the pod is stopped: \(pods)")
+            try await stack.server.resume()
+            #expect(try await stack.mlflow.run(id: runId).info.status == .running, "left as it was, as the event says")
+        }
+    }
+}
+
+/// Waits until the pod's log satisfies `condition` (the pod may not exist yet).
+private func waitForLog(
+    _ harness: DevClusterHarness, pod: String, timeout: Duration = .seconds(180), _ condition: (String) -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    var last = ""
+    while ContinuousClock.now < deadline {
+        let logs = try await harness.kubectl("logs", pod)
+        last = logs.stdout + logs.stderr
+        if logs.succeeded && condition(logs.stdout) { return }
+        try await Task.sleep(for: .milliseconds(250))
+    }
+    Issue.record("the log of \(pod) never got there: \(last)")
+    throw CancellationError()
 }
 
 private func waitFor(

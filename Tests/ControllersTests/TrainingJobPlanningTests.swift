@@ -199,7 +199,7 @@ struct TrainingJobPlanningTests {
             trackingTimeoutSeconds: 300)
         let pod = try TrainingPodTemplate.pod(inputs)
         #expect(pod == (try TrainingPodTemplate.pod(inputs)), "the same inputs give the same pod")
-        #expect(pod[path: ["metadata", "name"]] == "churn-2")
+        #expect(pod[path: ["metadata", "name"]] == "churn-u1-2", "the job's name, its UID's first characters, the attempt")
         #expect(pod[path: ["metadata", "ownerReferences"]]?.arrayValue?.first?["uid"] == "u-1")
         let container = try #require(pod[path: ["spec", "containers"]]?.arrayValue?.first)
         let args = (container["args"]?.arrayValue ?? []).compactMap(\.stringValue)

@@ -44,7 +44,7 @@ extension TrainingJobController {
     /// moves the alias to it if it beats the champion, recording the decision in status and as
     /// tags on the version.
     func registerAndPromote(
-        _ job: TrainingJob, register: RegisterSpec, runId: String, summary: TrainingSummary, update: inout StatusUpdate
+        _ job: TrainingJob, register: RegisterSpec, runId: String, summary: TrainingSummary, update: inout TrainingJobUpdate
     ) async throws {
         let name = register.modelName
         try await mlflow.ensureRegisteredModel(named: name)
@@ -63,7 +63,7 @@ extension TrainingJobController {
         }
         update.status.model = RegisteredModelVersion(name: name, version: Int(version.version))
         update.set(
-            TrainingJob.ConditionType.registered.rawValue, .true, reason: "Registered", message: "\(name) version \(version.version)")
+            .registered, .true, reason: "Registered", message: "\(name) version \(version.version)")
 
         let policy = register.promotion
         let alias = policy?.alias ?? "champion"
@@ -72,7 +72,7 @@ extension TrainingJobController {
         let higherIsBetter = policy?.mode.map { $0 == .max } ?? metric?.higherIsBetter ?? true
         guard let candidate = summary.metrics[metricName] else {
             update.set(
-                TrainingJob.ConditionType.promoted.rawValue, .false, reason: "MetricMissing",
+                .promoted, .false, reason: "MetricMissing",
                 message: "the trainer reported no \(metricName); reported: \(summary.metrics.keys.sorted().joined(separator: ", "))")
             return
         }
@@ -81,7 +81,7 @@ extension TrainingJobController {
             // Promoted by an earlier reconcile whose status write was lost.
             let decision = update.status.promotion
             update.set(
-                TrainingJob.ConditionType.promoted.rawValue, .true, reason: decision?.reason == nil ? "AlreadyChampion" : "Promoted",
+                .promoted, .true, reason: decision?.reason == nil ? "AlreadyChampion" : "Promoted",
                 message: "\(name) version \(version.version) is @\(alias)")
             if update.status.promotion == nil {
                 update.status.promotion = PromotionStatus(candidate: candidate, decision: .promoted, reason: "AlreadyChampion")
@@ -109,7 +109,7 @@ extension TrainingJobController {
             candidate: candidate, champion: championMetric, delta: decision.delta, decision: decision.promote ? .promoted : .rejected,
             reason: decision.reason)
         update.set(
-            TrainingJob.ConditionType.promoted.rawValue, decision.promote ? .true : .false, reason: decision.reason,
+            .promoted, decision.promote ? .true : .false, reason: decision.reason,
             message: decision.message + (decision.promote ? "; \(name) version \(version.version) is now @\(alias)" : ""))
     }
 
@@ -137,8 +137,8 @@ struct UnrecordedResults {
     let endedAt: Date
 
     /// Nil when the attempt's trainer recorded its results itself, or reported none.
-    init?(job: String, attempt: Int, pods: [JSONValue]) {
-        let name = TrainingPodTemplate.podName(job: job, attempt: attempt)
+    init?(podPrefix: String, attempt: Int, pods: [JSONValue]) {
+        let name = TrainingPodTemplate.podName(job: podPrefix, attempt: attempt)
         guard let pod = TrainingAttempts.pod(named: name, in: pods), let terminated = TrainingAttempts.trainerTermination(pod) else {
             return nil
         }

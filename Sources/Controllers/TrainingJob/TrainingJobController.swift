@@ -11,8 +11,8 @@ import TrainyardAPI
 /// status before anything else), runs one pod per attempt with back-off, fills status from the
 /// pod's termination message, registers the model and moves the alias when it is better, and
 /// cleans up under a finalizer (stops the pod, marks an unfinished run KILLED). Every step is
-/// idempotent: a restarted controller finds the run by the job's UID and the pod by its name.
-public final class TrainingJobController: Sendable {
+/// idempotent: a restarted controller finds the run by the job's UID and the pod by its owner UID.
+public final class TrainingJobController: Reconciler {
     public static let finalizer = "trainyard.dev/mlflow-run"
     static let jobUIDTag = "trainyard.dev/job-uid"
     static let attemptTag = "trainyard.dev/attempt"
@@ -22,368 +22,177 @@ public final class TrainingJobController: Sendable {
     let mlflow: MLflowClient
     let events: EventRecorder
     let logger: Logger
-    private let jobs: Store<TrainingJob>
-    private let pods: Store<DynamicObject>
+    let pods: Store<DynamicObject>
     /// Experiment ids by name, so a new run costs MLflow one lookup fewer (dropped when MLflow
     /// refuses a run in it, e.g. after the experiment was deleted).
     let experimentIDs = Mutex<[String: String]>([:])
 
-    public init(manager: Manager, settings: TrainingJobSettings, logger: Logger) {
+    init(manager: Manager, settings: TrainingJobSettings, logger: Logger) {
         self.settings = settings
         client = manager.client
         mlflow = MLflowClient(settings.mlflow)
         events = manager.events
         self.logger = logger
-        let jobInformer = manager.informer(TrainingJob.self)
-        let podInformer = manager.informer(DynamicObject.self, resource: .pods)
-        jobs = jobInformer.store
-        pods = podInformer.store
-        let controller = manager.controller(name: "trainingjob") { [weak self] key in
-            guard let self else { return .awaitChange }
-            return try await self.reconcile(key)
-        }
-        controller.watchPrimary(jobInformer)
-        controller.watchOwned(podInformer, ownerKind: TrainingJob.kind)
+        pods = manager.informer(DynamicObject.self, resource: .pods).store
     }
 
-    func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
-        guard let job = jobs.get(key) else { return .awaitChange }
-        return try await reconcileWithFinalizer(
+    /// Adds the TrainingJob controller to `manager`: it reconciles TrainingJobs and their pods.
+    @discardableResult
+    public static func register(with manager: Manager, settings: TrainingJobSettings, logger: Logger) -> Controller {
+        manager.controller(for: TrainingJob.self).owns(.pods).backoff(settings.retryBackoff)
+            .complete(TrainingJobController(manager: manager, settings: settings, logger: logger))
+    }
+
+    public func reconcile(_ job: TrainingJob) async throws -> ReconcileAction {
+        try await reconcileWithFinalizer(
             Self.finalizer, object: job, client: client, apply: { try await self.apply($0) }, cleanup: { try await self.cleanup($0) })
     }
 
-    /// The job's pods, from the cache.
-    private func pods(of job: TrainingJob) -> [JSONValue] {
-        pods.list(namespace: job.metadata.namespace).filter { $0.controllerKey(kind: TrainingJob.kind) == job.objectKey }.map(\.json)
+    /// The job's pods, by owner UID: a pod left by an earlier job of the same name is not one of them.
+    func pods(of job: TrainingJob) -> [JSONValue] {
+        pods.controlled(by: job).map(\.json)
     }
 
-    // MARK: - Apply
+    // MARK: - Apply, in phases
+
+    /// What a phase decided: go on to the next, or stop here with an action.
+    enum Phase {
+        case next
+        case done(ReconcileAction)
+    }
 
     private func apply(_ job: TrainingJob) async throws -> ReconcileAction {
-        var update = StatusUpdate(job: job)
-        let now = Date()
-        if update.isFinished { return try await afterFinish(job, update: update, now: now) }
-
-        if let problem = TrainingJobValidation.problem(job.spec) {
-            update.set("Valid", .false, reason: "InvalidSpec", message: problem.description)
-            if update.status.runId == nil {
-                update.finish(.failed, reason: "InvalidSpec", message: problem.description, now: now)
-            }
-            if try await write(update) {
-                await events.record(job, type: .warning, reason: "InvalidSpec", message: problem.description)
-            }
-            return .awaitChange
+        var update = TrainingJobUpdate(job, now: settings.now())
+        if update.isFinished { return try await afterFinish(job, update: update) }
+        let phases: [(TrainingJob, inout TrainingJobUpdate) async throws -> Phase] = [validate, ensureRun, suspend, enforceDeadline]
+        for phase in phases {
+            if case .done(let action) = try await phase(job, &update) { return action }
         }
-        update.set("Valid", .true, reason: "Validated", message: "the spec is valid")
+        return try await runAttempt(job, update: update)
+    }
 
-        // 1. The attempt's MLflow run, recorded in status before its pod exists.
-        guard let runId = update.status.runId else {
-            do {
-                let attempt = max(update.status.attempts ?? 0, 1)
-                let (experimentId, runId) = try await ensureRun(job, attempt: attempt)
-                update.status.experimentId = experimentId
-                update.status.runId = runId
-                update.status.runURL = "\(settings.mlflow.trackingURI)/#/experiments/\(experimentId)/runs/\(runId)"
-                update.status.attempts = update.status.attempts ?? 0
-                update.status.phase = .pending
-                if job.spec.suspend != true, update.status.attempts == 0 {
-                    // The first attempt's number in the same write: its pod follows without another round.
-                    update.status.attempts = 1
-                    update.status.startTime = update.status.startTime ?? Timestamp.time(now)
-                    update.set(TrainingJob.ConditionType.running.rawValue, .false, reason: "PodCreating", message: "starting attempt 1")
-                }
-                update.clearTrackingUnavailable()
-            } catch let error as ExperimentDeleted {
-                // Not an outage, and nothing the job can fix by failing: it waits, and says what would let it go on.
-                update.set(TrainingJob.ConditionType.running.rawValue, .false, reason: "ExperimentDeleted", message: error.description)
-                if try await write(update) {
-                    await events.record(job, type: .warning, reason: "ExperimentDeleted", message: error.description)
-                }
-                return .requeue(after: settings.trackingRetryDelay)
-            } catch {
-                return try await trackingUnavailable(job, update: update, doing: "creating the MLflow run", error: error)
-            }
-            try await write(update)
-            let attempt = max(update.status.attempts ?? 0, 1)
-            await events.record(
-                job, type: .normal, reason: "RunCreated", message: "attempt \(attempt): MLflow run \(update.status.runId ?? "")")
-            if let runId = update.status.runId, update.status.attempts == 1, update.status.startTime != nil, job.spec.suspend != true,
-                pods(of: job).isEmpty
-            {
-                // Attempt 1 and its run are in status: its pod now, rather than after another trip through the queue.
-                var started = job
-                started.status = update.status
-                try await createPod(started, attempt: 1, runId: runId)
-                return deadlineRequeue(job, update: update, now: now)
-            }
-            return .awaitChange
+    /// Checks the schema cannot make: an invalid spec fails the job before anything is created.
+    private func validate(_ job: TrainingJob, _ update: inout TrainingJobUpdate) async throws -> Phase {
+        guard let problem = TrainingJobValidation.problem(job.spec) else {
+            update.set(.valid, .true, reason: "Validated", message: "the spec is valid")
+            return .next
         }
+        update.set(.valid, .false, reason: "InvalidSpec", message: problem.description)
+        if update.status.runId == nil {
+            update.finish(.failed, reason: "InvalidSpec", message: problem.description)
+        }
+        if try await update.write(with: client) {
+            await events.record(job, type: .warning, reason: "InvalidSpec", message: problem.description)
+        }
+        return .done(.awaitChange)
+    }
 
-        // 2. Suspended: no pod runs; resuming starts the current attempt again.
-        if job.spec.suspend == true {
-            try await stopPods(of: job)
-            update.status.phase = .suspended
-            update.set(TrainingJob.ConditionType.suspended.rawValue, .true, reason: "Suspended", message: "spec.suspend is true")
-            update.set(TrainingJob.ConditionType.running.rawValue, .false, reason: "Suspended", message: "no pod runs while suspended")
-            try await write(update)
-            return .awaitChange
-        }
-        if update.conditions.isTrue(TrainingJob.ConditionType.suspended.rawValue) {
-            update.set(TrainingJob.ConditionType.suspended.rawValue, .false, reason: "Resumed", message: "spec.suspend is false")
-        }
-
-        // 3. The deadline, counted from the first attempt's start.
-        if let deadline = job.spec.activeDeadlineSeconds, let end = Self.deadline(job.spec, update.status), now >= end {
-            try await stopPods(of: job)
-            let message = "the job ran longer than activeDeadlineSeconds (\(deadline) s)"
-            return try await fail(job, update: update, reason: "DeadlineExceeded", message: message, runId: runId, now: now)
-        }
-
-        // 4. The attempts.
-        let backoffLimit = job.spec.backoffLimit ?? 2
-        let step = TrainingAttempts.step(
-            job: job.metadata.name ?? "", attempts: update.status.attempts ?? 0, backoffLimit: backoffLimit, pods: pods(of: job), now: now,
-            initialBackoff: settings.initialBackoff)
-        switch step {
-        case .start(let attempt):
-            if update.status.attempts != attempt || update.status.startTime == nil {
-                // The attempt number first: a restart then recreates this pod, never a second one.
-                update.status.attempts = attempt
-                update.status.startTime = update.status.startTime ?? Timestamp.time(now)
-                update.status.phase = .pending
-                update.set(
-                    TrainingJob.ConditionType.running.rawValue, .false, reason: "PodCreating", message: "starting attempt \(attempt)")
-                try await write(update)
-                return .awaitChange
-            }
-            try await createPod(job, attempt: attempt, runId: runId)
-            return deadlineRequeue(job, update: update, now: now)
-        case .running(let attempt, let pod, let started):
-            update.status.phase = started ? .running : .pending
-            update.set(
-                TrainingJob.ConditionType.running.rawValue, started ? .true : .false, reason: started ? "PodRunning" : "PodPending",
-                message: "attempt \(attempt) of \(backoffLimit + 1): pod \(pod)")
-            if started {
-                // The trainer records into this run: if MLflow does not answer, say so while it waits.
-                do {
-                    _ = try await mlflow.run(id: runId)
-                    update.clearTrackingUnavailable()
-                } catch {
-                    return try await trackingUnavailable(job, update: update, doing: "checking the MLflow run", error: error)
-                }
-            }
-            if try await write(update), started {
-                await events.record(job, type: .normal, reason: "Running", message: "attempt \(attempt): pod \(pod) is running")
-            }
-            return Self.sooner(deadlineRequeue(job, update: update, now: now), .requeue(after: settings.runningCheckInterval))
-        case .succeeded(let attempt, let pod, let summary):
-            return try await succeed(job, update: update, attempt: attempt, pod: pod, summary: summary, runId: runId, now: now)
-        case .retry(let attempt, let reason, let message, let after):
-            update.set(
-                TrainingJob.ConditionType.running.rawValue, .false, reason: "BackOff",
-                message: "\(message); attempt \(attempt + 1) starts after a back-off")
+    /// The attempt's MLflow run, recorded in status before its pod exists.
+    private func ensureRun(_ job: TrainingJob, _ update: inout TrainingJobUpdate) async throws -> Phase {
+        guard update.status.runId == nil else { return .next }
+        let attempt = max(update.status.attempts ?? 0, 1)
+        do {
+            let (experimentId, runId) = try await ensureRun(job, attempt: attempt)
+            update.status.experimentId = experimentId
+            update.status.runId = runId
+            update.status.runURL = "\(settings.mlflow.trackingURI)/#/experiments/\(experimentId)/runs/\(runId)"
+            update.status.attempts = update.status.attempts ?? 0
             update.status.phase = .pending
-            if after > .zero {
-                if try await write(update) {
-                    await events.record(job, type: .warning, reason: reason, message: message)
-                }
-                return .requeue(after: after)
+            if job.spec.suspend != true, update.status.attempts == 0 {
+                // The first attempt's number in the same write: its pod follows without another round.
+                update.status.attempts = 1
+                update.status.startTime = update.status.startTime ?? Timestamp.time(update.now)
+                update.set(.running, .false, reason: "PodCreating", message: "starting attempt 1")
             }
-            // The failed attempt's run ends FAILED; the next attempt gets a run of its own.
-            do {
-                try await finishRun(runId, status: .failed, recordingFirst: unrecordedResults(job, attempt: attempt))
-            } catch {
-                return try await trackingUnavailable(job, update: update, doing: "marking the failed attempt's run FAILED", error: error)
+            update.clearTrackingUnavailable()
+        } catch let error as ExperimentDeleted {
+            // Not an outage, and nothing the job can fix by failing: it waits, and says what would let it go on.
+            update.set(.running, .false, reason: "ExperimentDeleted", message: error.description)
+            if try await update.write(with: client) {
+                await events.record(job, type: .warning, reason: "ExperimentDeleted", message: error.description)
             }
-            update.status.attempts = attempt + 1
-            update.status.runId = nil
-            update.status.runURL = nil
-            try await write(update)
-            return .awaitChange
-        case .failed(let attempt, let reason, let message):
-            return try await fail(job, update: update, reason: reason, message: message, runId: runId, attempt: attempt, now: now)
+            throw TransientError(error.description)
+        } catch {
+            try await trackingFailed(job, update: update, doing: "creating the MLflow run", error)
         }
+        try await update.write(with: client)
+        await events.record(
+            job, type: .normal, reason: "RunCreated", message: "attempt \(attempt): MLflow run \(update.status.runId ?? "")")
+        guard let runId = update.status.runId, update.status.attempts == 1, update.status.startTime != nil, job.spec.suspend != true,
+            pods(of: job).isEmpty
+        else { return .done(.awaitChange) }
+        // Attempt 1 and its run are in status: its pod now, rather than after another trip through the queue.
+        try await createPod(update.updatedObject, attempt: 1, runId: runId, update: update)
+        return .done(deadlineRequeue(job, update: update))
     }
 
-    /// The earlier of two requeues; waiting for a change is the latest of all.
-    static func sooner(_ a: ReconcileAction, _ b: ReconcileAction) -> ReconcileAction {
-        switch (a, b) {
-        case (.requeue(let x), .requeue(let y)): .requeue(after: min(x, y))
-        case (.requeue, .awaitChange): a
-        case (.awaitChange, _): b
+    /// Suspended: no pod runs; resuming starts the current attempt again.
+    private func suspend(_ job: TrainingJob, _ update: inout TrainingJobUpdate) async throws -> Phase {
+        guard job.spec.suspend == true else {
+            update.clear(.suspended, reason: "Resumed", message: "spec.suspend is false")
+            return .next
         }
+        try await stopPods(of: job)
+        update.status.phase = .suspended
+        update.set(.suspended, .true, reason: "Suspended", message: "spec.suspend is true")
+        update.set(.running, .false, reason: "Suspended", message: "no pod runs while suspended")
+        try await update.write(with: client)
+        return .done(.awaitChange)
     }
 
-    private func deadlineRequeue(_ job: TrainingJob, update: StatusUpdate, now: Date) -> ReconcileAction {
-        guard let end = Self.deadline(job.spec, update.status) else { return .awaitChange }
-        return Self.requeue(until: end, now: now)
+    /// The deadline, counted from the first attempt's start.
+    private func enforceDeadline(_ job: TrainingJob, _ update: inout TrainingJobUpdate) async throws -> Phase {
+        guard let seconds = job.spec.activeDeadlineSeconds, let end = Self.deadline(job.spec, update.status), update.now >= end,
+            let runId = update.status.runId
+        else { return .next }
+        try await stopPods(of: job)
+        let message = "the job ran longer than activeDeadlineSeconds (\(seconds) s)"
+        return .done(try await fail(job, update: update, reason: "DeadlineExceeded", message: message, runId: runId))
+    }
+
+    // MARK: - Timing
+
+    func deadlineRequeue(_ job: TrainingJob, update: TrainingJobUpdate) -> ReconcileAction {
+        .requeue(until: Self.deadline(job.spec, update.status), now: update.now)
     }
 
     /// When activeDeadlineSeconds runs out, counted from the first attempt's start; nil without one.
     static func deadline(_ spec: TrainingJobSpec, _ status: TrainingJobStatus?) -> Date? {
-        guard let seconds = spec.activeDeadlineSeconds, let start = status?.startTime.flatMap(Timestamp.parse) else { return nil }
-        return start.addingTimeInterval(TimeInterval(seconds))
+        ControllerRuntime.deadline(seconds: spec.activeDeadlineSeconds, from: status?.startTime)
     }
 
-    /// Reconcile again just after `date`.
-    static func requeue(until date: Date, now: Date) -> ReconcileAction {
-        .requeue(after: .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000) + 100))
+    /// When a finished job is deleted (ttlSecondsAfterFinished); nil without one.
+    static func expiry(_ spec: TrainingJobSpec, _ status: TrainingJobStatus?) -> Date? {
+        ControllerRuntime.deadline(seconds: spec.ttlSecondsAfterFinished.map(Int64.init), from: status?.completionTime)
     }
 
-    private func createPod(_ job: TrainingJob, attempt: Int, runId: String) async throws {
-        // The trainer waits for MLflow as long as the job may still run, up to the configured patience.
-        var patience = settings.trainerTrackingRetrySeconds
-        if let end = Self.deadline(job.spec, job.status) { patience = max(0, min(patience, Int(end.timeIntervalSinceNow))) }
-        let pod = try TrainingPodTemplate.pod(
-            .init(
-                job: job, attempt: attempt, runId: runId, trackingURI: settings.mlflow.trackingURI, defaultImage: settings.image,
-                trackingTimeoutSeconds: patience))
+    private func afterFinish(_ job: TrainingJob, update: TrainingJobUpdate) async throws -> ReconcileAction {
+        guard let expiry = Self.expiry(job.spec, update.status), expiry <= update.now else {
+            return .requeue(until: Self.expiry(job.spec, update.status), now: update.now)
+        }
+        var options = DeleteOptions()
+        options.propagationPolicy = .background
+        options.preconditionUID = job.metadata.uid
         do {
-            let created = try await client.create(.pods, namespace: job.metadata.namespace, object: pod)
-            let name = created[path: ["metadata", "name"]]?.stringValue ?? ""
-            await events.record(job, type: .normal, reason: "PodCreated", message: "attempt \(attempt): created pod \(name)")
-        } catch let error as KubeError where error.code == .alreadyExists {
-            // Made by an earlier reconcile whose cache had not shown it yet.
-        }
-    }
-
-    /// Deletes the job's pods that have not finished (SIGTERM, then their grace period).
-    private func stopPods(of job: TrainingJob) async throws {
-        for pod in pods(of: job) {
-            let phase = pod[path: ["status", "phase"]]?.stringValue
-            guard phase != "Succeeded", phase != "Failed", pod[path: ["metadata", "deletionTimestamp"]] == nil,
-                let name = pod[path: ["metadata", "name"]]?.stringValue
-            else { continue }
-            var options = DeleteOptions()
-            options.preconditionUID = pod[path: ["metadata", "uid"]]?.stringValue
-            do {
-                try await client.delete(.pods, namespace: job.metadata.namespace, name: name, options: options)
-            } catch let error as KubeError where error.code == .notFound || error.code == .conflict {
-            }
-        }
-    }
-
-    // MARK: - Outcomes
-
-    private func succeed(
-        _ job: TrainingJob, update: StatusUpdate, attempt: Int, pod: String, summary: TrainingSummary, runId: String, now: Date
-    ) async throws -> ReconcileAction {
-        var update = update
-        update.status.metrics = summary.metrics
-        if let register = job.spec.register {
-            do {
-                try await registerAndPromote(job, register: register, runId: runId, summary: summary, update: &update)
-                update.clearTrackingUnavailable()
-            } catch {
-                return try await trackingUnavailable(job, update: update, doing: "registering the model", error: error)
-            }
-        }
-        let task = job.spec.task == .classification ? "auc" : "rmse"
-        let headline = summary.metrics[task].map { "\(task) \(String(format: "%.4f", $0))" } ?? "trained"
-        let rows = summary.validationRows.map { " on \($0) validation rows" } ?? ""
-        update.finish(.succeeded, reason: "Trained", message: "attempt \(attempt) (pod \(pod)): \(headline)\(rows)", now: now)
-        if try await write(update) {
-            await events.record(job, type: .normal, reason: "Succeeded", message: "\(headline)\(rows); MLflow run \(runId)")
-        }
-        return afterFinishRequeue(job, update: update, now: now)
-    }
-
-    private func fail(
-        _ job: TrainingJob, update: StatusUpdate, reason: String, message: String, runId: String, attempt: Int? = nil, now: Date
-    ) async throws -> ReconcileAction {
-        var update = update
-        do {
-            try await finishRun(runId, status: .failed, recordingFirst: attempt.flatMap { unrecordedResults(job, attempt: $0) })
-            update.clearTrackingUnavailable()
-        } catch {
-            return try await trackingUnavailable(job, update: update, doing: "marking the MLflow run FAILED", error: error)
-        }
-        update.finish(.failed, reason: reason, message: message, now: now)
-        if try await write(update) {
-            await events.record(job, type: .warning, reason: reason, message: message)
-        }
-        return afterFinishRequeue(job, update: update, now: now)
-    }
-
-    /// MLflow did not answer: say so in status and try again later; the job does not fail for it.
-    private func trackingUnavailable(_ job: TrainingJob, update: StatusUpdate, doing what: String, error: any Error) async throws
-        -> ReconcileAction
-    {
-        var update = update
-        let message = "\(what): \(error)"
-        update.set("TrackingUnavailable", .true, reason: "MLflowUnreachable", message: message)
-        if try await write(update) {
-            await events.record(job, type: .warning, reason: "TrackingUnavailable", message: message)
-        }
-        logger.warning("MLflow unavailable", metadata: ["job": "\(job.objectKey)", "error": "\(error)"])
-        return .requeue(after: settings.trackingRetryDelay)
-    }
-
-    private func afterFinish(_ job: TrainingJob, update: StatusUpdate, now: Date) async throws -> ReconcileAction {
-        guard let ttl = job.spec.ttlSecondsAfterFinished, let done = update.status.completionTime.flatMap(Timestamp.parse) else {
-            return .awaitChange
-        }
-        if done.addingTimeInterval(TimeInterval(ttl)) <= now {
-            var options = DeleteOptions()
-            options.propagationPolicy = .background
-            options.preconditionUID = job.metadata.uid
-            do {
-                try await client.delete(
-                    TrainingJob.self, namespace: job.metadata.namespace, name: job.metadata.name ?? "", options: options)
-            } catch let error as KubeError where error.code == .notFound {
-            }
-            return .awaitChange
-        }
-        return afterFinishRequeue(job, update: update, now: now)
-    }
-
-    private func afterFinishRequeue(_ job: TrainingJob, update: StatusUpdate, now: Date) -> ReconcileAction {
-        guard let ttl = job.spec.ttlSecondsAfterFinished, let done = update.status.completionTime.flatMap(Timestamp.parse) else {
-            return .awaitChange
-        }
-        return Self.requeue(until: done.addingTimeInterval(TimeInterval(ttl)), now: now)
-    }
-
-    // MARK: - Cleanup
-
-    /// The job is being deleted: stop its pod, and mark a run that never finished KILLED (MLflow keeps it).
-    private func cleanup(_ job: TrainingJob) async throws -> ReconcileAction {
-        try await stopPods(of: job)
-        guard let runId = job.status?.runId, job.status?.phase != .succeeded, job.status?.phase != .failed else {
-            return .awaitChange
-        }
-        do {
-            try await finishRun(runId, status: .killed)
-        } catch let error as MLflowError where error.code == .notFound {
-            // Deleted in MLflow already: nothing to mark.
+            try await client.delete(TrainingJob.self, namespace: job.metadata.namespace, name: job.metadata.name ?? "", options: options)
+        } catch let error as KubeError where error.code == .notFound {
         }
         return .awaitChange
     }
 
-    /// Ends a run that has not ended (the trainer ends the runs it finishes), first writing into it
-    /// the results its trainer reported but could not record.
-    private func finishRun(_ runId: String, status: RunStatus, recordingFirst results: UnrecordedResults? = nil) async throws {
-        let run = try await mlflow.run(id: runId)
-        guard run.info.status == .running || run.info.status == .scheduled else { return }
-        if let results { try await mlflow.logBatch(runId: runId, metrics: results.metrics(missingFrom: run), tags: results.tags) }
-        _ = try await mlflow.updateRun(id: runId, status: status, endTime: Date())
-    }
+    // MARK: - MLflow failures
 
-    private func unrecordedResults(_ job: TrainingJob, attempt: Int) -> UnrecordedResults? {
-        UnrecordedResults(job: job.metadata.name ?? "", attempt: attempt, pods: pods(of: job))
-    }
-
-    // MARK: - Status writes
-
-    /// Writes the status when it changed; returns whether it did.
-    @discardableResult
-    private func write(_ update: StatusUpdate) async throws -> Bool {
-        guard update.changed else { return false }
-        var job = update.job
-        var status = update.status
-        status.conditions = update.conditions
-        job.status = status
-        _ = try await client.updateStatus(job)
-        return true
+    /// An MLflow call failed: say so in status (`TrackingUnavailable`, with a reason naming
+    /// MLflow's answer) and throw, so the work queue retries with back-off, or, for a request
+    /// MLflow calls invalid, not until the job changes. The job does not fail for it.
+    func trackingFailed(_ job: TrainingJob, update: TrainingJobUpdate, doing what: String, _ error: any Error) async throws -> Never {
+        let failure = TrackingFailure(doing: what, error)
+        var update = update
+        update.set(.trackingUnavailable, .true, reason: failure.reason, message: failure.message)
+        if try await update.write(with: client) {
+            await events.record(job, type: .warning, reason: failure.reason, message: failure.message)
+        }
+        if failure.retryable { throw TransientError(failure.message, underlying: error) }
+        throw TerminalError(failure.message, underlying: error)
     }
 }

@@ -20,7 +20,15 @@ public enum TrainingPodTemplate {
         "GOOGLE_APPLICATION_CREDENTIALS_JSON", "HTTP_AUTHORIZATION",
     ]
 
-    /// `<job>-<attempt>`, shortened with a hash when the job name is too long for a pod name.
+    /// What the names of a job's pods start with: `<job>-<first 5 characters of its UID>`, so a
+    /// job re-created under the same name never meets its predecessor's pods.
+    public static func podPrefix(_ job: TrainingJob) -> String {
+        let name = job.metadata.name ?? ""
+        let uid = (job.metadata.uid ?? "").lowercased().filter { $0.isLetter || $0.isNumber }.prefix(5)
+        return uid.isEmpty ? name : "\(name)-\(uid)"
+    }
+
+    /// `<prefix>-<attempt>`, shortened with a hash when the prefix is too long for a pod name.
     public static func podName(job: String, attempt: Int) -> String {
         let suffix = "-\(attempt)"
         guard job.utf8.count + suffix.utf8.count > 253 else { return job + suffix }
@@ -120,7 +128,7 @@ public enum TrainingPodTemplate {
         return [
             "apiVersion": "v1", "kind": "Pod",
             "metadata": [
-                "name": .string(podName(job: name, attempt: inputs.attempt)), "namespace": .string(job.metadata.namespace ?? "default"),
+                "name": .string(podName(job: podPrefix(job), attempt: inputs.attempt)), "namespace": .string(job.metadata.namespace ?? "default"),
                 "labels": .object(labels), "ownerReferences": [owner],
                 "annotations": ["trainyard.dev/run-id": .string(inputs.runId)],
             ],
