@@ -89,6 +89,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Training",
+            dependencies: [
+                "DataIO", "Learn", "Tracking", "TrainyardAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "Controllers",
             dependencies: [
                 "ControllerRuntime", "KubeClient", "KubeAPI", "TrainyardAPI", "Tracking", "Learn",
@@ -99,6 +106,8 @@ let package = Package(
             name: "trainyard",
             dependencies: [
                 "Controllers",
+                "Training",
+                "TrainyardAPI",
                 "DevCluster",
                 "DevRuntime",
                 "DataIO",

@@ -3,6 +3,7 @@ import DataIO
 import Foundation
 import Learn
 import Tracking
+import Training
 
 struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,13 +49,15 @@ struct PredictCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let fetched = try await ModelFetcher(server: server).fetch(model)
+        let fetched = try await FetchedModel.fetch(model, tracking: try server.configuration(ProcessInfo.processInfo.environment))
         do {
             try predict(fetched.model, source: fetched.description)
         } catch let error as ModelError {
             throw CLIFailure(error.message)
         } catch let error as DataError {
             throw CLIFailure(error.description)
+        } catch let error as CSVOutputError {
+            throw CLIFailure("--output \(error)")
         }
     }
 
@@ -76,10 +79,9 @@ struct PredictCommand: AsyncParsableCommand {
             )
         }
 
-        let sink = try OutputSink(path: output)
-        let separator = String(UnicodeScalar(byte))
+        let sink = try CSVOutput(path: output)
         let header = keep + Predictions(classes: trained.target.classes, values: [], rowCount: 0).csvHeader
-        sink.write(header.map { csvField($0, byte) }.joined(separator: separator) + "\n")
+        sink.writeRecord(header, delimiter: byte)
         var rows = 0
         var fields: [String] = []
         while let frame = try reader.next() {
@@ -91,8 +93,7 @@ struct PredictCommand: AsyncParsableCommand {
                 fields.removeAll(keepingCapacity: true)
                 for column in kept { fields.append(cellText(column, r)) }
                 predictions.appendCSVFields(r, to: &fields)
-                text += fields.map { csvField($0, byte) }.joined(separator: separator)
-                text += "\n"
+                text += CSVOutput.record(fields, delimiter: byte)
             }
             sink.write(text)
             rows += frame.rowCount
@@ -113,67 +114,5 @@ struct PredictCommand: AsyncParsableCommand {
         case .boolean: return column.values[row] == 1 ? "true" : "false"
         case .numeric: return column.values[row].description
         }
-    }
-}
-
-/// A CSV field, quoted when it holds the delimiter, a quote, a line break, or edge spaces.
-func csvField(_ text: String, _ delimiter: UInt8) -> String {
-    let needsQuotes =
-        text.utf8.contains { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
-        || text.first == " " || text.last == " "
-    guard needsQuotes else { return text }
-    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-}
-
-/// Buffered output to a file (written to a temporary name and renamed on close, so a failed run
-/// leaves no half file) or to stdout.
-final class OutputSink {
-    private let handle: FileHandle
-    private let path: String?
-    private let temporary: String?
-    private var buffer: [UInt8] = []
-
-    init(path: String) throws {
-        if path == "-" {
-            handle = FileHandle.standardOutput
-            self.path = nil
-            temporary = nil
-            return
-        }
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        let temporary = path + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw CLIFailure("--output \(path): cannot create the file")
-        }
-        self.handle = handle
-        self.path = path
-        self.temporary = temporary
-    }
-
-    func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 20 { flush() }
-    }
-
-    private func flush() {
-        handle.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    func close() throws {
-        flush()
-        guard let path, let temporary else { return }
-        try handle.close()
-        _ = try? FileManager.default.removeItem(atPath: path)
-        do {
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
-        } catch {
-            throw CLIFailure("--output \(path): cannot write: \((error as NSError).localizedDescription)")
-        }
-    }
-
-    deinit {
-        if let temporary, FileManager.default.fileExists(atPath: temporary) { try? FileManager.default.removeItem(atPath: temporary) }
     }
 }

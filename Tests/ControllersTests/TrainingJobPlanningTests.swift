@@ -180,7 +180,7 @@ struct TrainingJobPlanningTests {
             ("[1, 2]", [:], nil, nil),
         ] as [(String, [String: Double], Bool?, String?)])
     func terminationMessage(text: String, metrics: [String: Double], recorded: Bool?, reason: String?) {
-        let summary = TrainingSummary(terminationMessage: text)
+        let summary = TrainerReport(terminationMessage: text)
         #expect(summary.metrics == metrics)
         #expect(summary.recorded == recorded)
         #expect(summary.failureReason == reason)

@@ -318,3 +318,42 @@ extension MLflowClientTests {
         }
     }
 }
+
+extension MLflowClientTests {
+    @Test("the model store downloads a version once into its cache, and resolves an alias anew every time")
+    func modelStoreCache() async throws {
+        try await withScratch("store") { server, client, directory in
+            let name = "store-\(UUID().uuidString.prefix(6))"
+            for trees in ["3", "5"] {
+                let result = try await trainyard([
+                    "train", "--data", repositoryRoot + "/data/breast_cancer.csv", "--target", "diagnosis", "--output",
+                    directory + "/out\(trees)", "--progress", "none", "--param", "numTrees=\(trees)", "--tracking-uri", server.url,
+                    "--experiment", name, "--register", name,
+                ])
+                #expect(result.succeeded, "\(result)")
+            }
+            try await client.setAlias(name: name, alias: "champion", version: "1")
+            let files = ["model.json", "MLmodel"]
+            let store = ModelStore(client: client, cacheDirectory: directory + "/cache")
+            let first = try await store.download(.version(name: name, version: "1"), files: files)
+            #expect(!first.fromCache && !first.isTemporary && first.resolved.version == "1")
+            #expect(FileManager.default.contentsEqual(atPath: first.directory + "/model.json", andPath: directory + "/out3/model.json"))
+            let again = try await store.download(.alias(name: name, alias: "champion"), files: files)
+            #expect(again.fromCache && again.directory == first.directory, "version 1 is in the cache")
+
+            try await client.setAlias(name: name, alias: "champion", version: "2")
+            let moved = try await store.download(.alias(name: name, alias: "champion"), files: files)
+            #expect(!moved.fromCache && moved.resolved.version == "2" && moved.directory != first.directory, "the alias moved")
+            #expect(FileManager.default.contentsEqual(atPath: moved.directory + "/model.json", andPath: directory + "/out5/model.json"))
+            let entries = try FileManager.default.contentsOfDirectory(atPath: directory + "/cache")
+            #expect(entries.count == 2 && !entries.contains { $0.hasPrefix(".") }, "two complete entries, no scratch left: \(entries)")
+
+            let uncached = try await ModelStore(client: client).download(.version(name: name, version: "2"), files: files)
+            #expect(uncached.isTemporary && !uncached.fromCache)
+            try? FileManager.default.removeItem(atPath: uncached.directory)
+            await #expect(throws: MLflowError.self) {
+                _ = try await store.download(.version(name: name, version: "2"), files: ["no-such-file.bin"])
+            }
+        }
+    }
+}

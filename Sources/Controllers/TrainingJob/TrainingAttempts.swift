@@ -14,7 +14,7 @@ public enum TrainingAttempts {
         /// The attempt's pod exists and has not finished; `since` is when it started running, if it has.
         case running(attempt: Int, pod: String, started: Bool)
         /// The attempt's pod succeeded with this summary.
-        case succeeded(attempt: Int, pod: String, summary: TrainingSummary)
+        case succeeded(attempt: Int, pod: String, summary: TrainerReport)
         /// The attempt failed; the next starts after `retryAfter` (zero: now).
         case retry(failedAttempt: Int, reason: String, message: String, retryAfter: Duration)
         /// No attempt is left, or retrying cannot help.
@@ -41,9 +41,9 @@ public enum TrainingAttempts {
         switch pod[path: ["status", "phase"]]?.stringValue {
         case "Succeeded":
             return .succeeded(
-                attempt: attempts, pod: name, summary: TrainingSummary(terminationMessage: terminated?["message"]?.stringValue ?? ""))
+                attempt: attempts, pod: name, summary: TrainerReport(terminationMessage: terminated?["message"]?.stringValue ?? ""))
         case "Failed":
-            let summary = TrainingSummary(terminationMessage: terminated?["message"]?.stringValue ?? "")
+            let summary = TrainerReport(terminationMessage: terminated?["message"]?.stringValue ?? "")
             let (reason, message) = failure(pod: pod, terminated: terminated, summary: summary, attempt: attempts)
             guard summary.isRetryable else { return .failed(attempt: attempts, reason: reason, message: message) }
             guard attempts <= backoffLimit else {
@@ -75,7 +75,7 @@ public enum TrainingAttempts {
 
     /// The reason and message of a failed attempt: the trainer's own words when it wrote them, else
     /// the kubelet's reason and the log tail, so they survive the pod.
-    static func failure(pod: JSONValue, terminated: JSONValue?, summary: TrainingSummary, attempt: Int) -> (String, String) {
+    static func failure(pod: JSONValue, terminated: JSONValue?, summary: TrainerReport, attempt: Int) -> (String, String) {
         let exit = terminated?["exitCode"]?.intValue.map { "exit code \($0)" }
         var parts = ["attempt \(attempt)"]
         if let exit { parts.append(exit) }

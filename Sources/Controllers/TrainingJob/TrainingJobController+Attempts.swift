@@ -122,7 +122,7 @@ extension TrainingJobController {
     // MARK: - Outcomes
 
     private func succeed(
-        _ job: TrainingJob, update: TrainingJobUpdate, attempt: Int, pod: String, summary: TrainingSummary, runId: String
+        _ job: TrainingJob, update: TrainingJobUpdate, attempt: Int, pod: String, summary: TrainerReport, runId: String
     ) async throws -> ReconcileAction {
         var update = update
         update.status.metrics = summary.metrics

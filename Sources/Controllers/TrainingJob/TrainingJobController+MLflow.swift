@@ -44,7 +44,7 @@ extension TrainingJobController {
     /// moves the alias to it if it beats the champion, recording the decision in status and as
     /// tags on the version.
     func registerAndPromote(
-        _ job: TrainingJob, register: RegisterSpec, runId: String, summary: TrainingSummary, update: inout TrainingJobUpdate
+        _ job: TrainingJob, register: RegisterSpec, runId: String, summary: TrainerReport, update: inout TrainingJobUpdate
     ) async throws {
         let name = register.modelName
         try await mlflow.ensureRegisteredModel(named: name)
@@ -115,7 +115,7 @@ extension TrainingJobController {
 
     /// The champion's metric: on the candidate's validation rows when the trainer scored it there
     /// (`sameRows`), else as recorded with the champion's own run. Nil when there is no champion.
-    private func championScore(_ champion: ModelVersion?, metric: String, summary: TrainingSummary) async throws -> (
+    private func championScore(_ champion: ModelVersion?, metric: String, summary: TrainerReport) async throws -> (
         score: Double, sameRows: Bool
     )? {
         guard let champion else { return nil }
@@ -132,7 +132,7 @@ struct UnrecordedResults {
     static let sourceTag = "trainyard.dev/results-source"
 
     let pod: String
-    let summary: TrainingSummary
+    let summary: TrainerReport
     /// When the container ended: the metrics' timestamp, the same every time, so MLflow keeps one row each.
     let endedAt: Date
 
@@ -142,7 +142,7 @@ struct UnrecordedResults {
         guard let pod = TrainingAttempts.pod(named: name, in: pods), let terminated = TrainingAttempts.trainerTermination(pod) else {
             return nil
         }
-        let summary = TrainingSummary(terminationMessage: terminated["message"]?.stringValue ?? "")
+        let summary = TrainerReport(terminationMessage: terminated["message"]?.stringValue ?? "")
         guard summary.recorded == false, !summary.metrics.isEmpty else { return nil }
         self.pod = name
         self.summary = summary

@@ -5,7 +5,7 @@ import Foundation
 enum FileDigest {
     /// The SHA-256 of the file at `path` as lowercase hex, read in 4 MiB blocks.
     static func sha256(path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIFailure("\(path): cannot open to compute its SHA-256") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw WorkloadFailure("\(path): cannot open to compute its SHA-256") }
         defer { try? handle.close() }
         var hasher = SHA256()
         while let block = try handle.read(upToCount: 4 << 20), !block.isEmpty {

@@ -24,7 +24,7 @@ enum TrainingOutputs {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw CLIFailure("--output \(directory): cannot create the directory: \((error as NSError).localizedDescription)")
+            throw WorkloadFailure("--output \(directory): cannot create the directory: \((error as NSError).localizedDescription)")
         }
         var files = WrittenFiles()
         func save(_ name: String, _ bytes: Data, model: Bool = false) throws {
@@ -33,7 +33,7 @@ enum TrainingOutputs {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try bytes.write(to: url, options: .atomic)
             } catch {
-                throw CLIFailure("--output: cannot write \(url.path): \((error as NSError).localizedDescription)")
+                throw WorkloadFailure("--output: cannot write \(url.path): \((error as NSError).localizedDescription)")
             }
             if model { files.model.append(name) } else { files.report.append(name) }
         }

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Brings the files of a model that MLflow holds (`models:/NAME@ALIAS`, `models:/NAME/VERSION`,
+/// `runs:/RUN/PATH`, `mlflow-artifacts:/...`) to a local directory, for every workload that loads
+/// one (the trainer's champion, the scorer, the model server). With a cache directory, a model
+/// version or run artifact (which never changes once written) is downloaded once and reused; an
+/// alias is resolved anew every time, so it always names the current version.
+public struct ModelStore: Sendable {
+    public let client: MLflowClient
+    /// Where downloaded models are kept; nil: a new temporary directory per download.
+    public let cacheDirectory: String?
+
+    public init(client: MLflowClient, cacheDirectory: String? = nil) {
+        self.client = client
+        self.cacheDirectory = cacheDirectory
+    }
+
+    /// A model's files on local disk.
+    public struct Download: Sendable {
+        public var directory: String
+        /// The resolved artifact URI and, for a registry URI, the version it named.
+        public var resolved: ResolvedModel
+        /// True when the files came from the cache without a download.
+        public var fromCache: Bool
+        /// True when `directory` is a temporary one the caller should remove.
+        public var isTemporary: Bool
+    }
+
+    /// Resolves `uri` and brings its files `names` (relative to the model directory) to disk.
+    public func download(_ uri: ModelURI, files names: [String]) async throws -> Download {
+        let resolved = try await client.resolve(uri)
+        guard let cacheDirectory else {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-model-\(UUID().uuidString)").path
+            do {
+                try await client.downloadModelFiles(artifactURI: resolved.artifactURI, names: names, to: directory)
+            } catch {
+                try? FileManager.default.removeItem(atPath: directory)
+                throw error
+            }
+            return Download(directory: directory, resolved: resolved, fromCache: false, isTemporary: true)
+        }
+        let key = Self.cacheKey(artifactURI: resolved.artifactURI, names: names)
+        let directory = (cacheDirectory as NSString).appendingPathComponent(key)
+        if names.allSatisfy({ FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent($0)) }) {
+            return Download(directory: directory, resolved: resolved, fromCache: true, isTemporary: false)
+        }
+        // Into a scratch directory beside it, then renamed: a reader never sees half a model, and
+        // two downloads of the same model at once leave one complete copy.
+        let scratch = (cacheDirectory as NSString).appendingPathComponent(".\(key)-\(UUID().uuidString)")
+        do {
+            try await client.downloadModelFiles(artifactURI: resolved.artifactURI, names: names, to: scratch)
+            try? FileManager.default.removeItem(atPath: directory)
+            try FileManager.default.moveItem(atPath: scratch, toPath: directory)
+        } catch {
+            try? FileManager.default.removeItem(atPath: scratch)
+            guard names.allSatisfy({ FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent($0)) }) else {
+                throw error
+            }
+        }
+        return Download(directory: directory, resolved: resolved, fromCache: false, isTemporary: false)
+    }
+
+    /// A file name for the cache entry of these files of this artifact: readable, and unique by
+    /// an FNV-1a hash of the whole.
+    static func cacheKey(artifactURI: String, names: [String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (artifactURI + "\n" + names.sorted().joined(separator: "\n")).utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        let tail = artifactURI.split(separator: "/").suffix(3).joined(separator: "-").filter { $0.isLetter || $0.isNumber || $0 == "-" }
+        return "\(tail.prefix(80))-\(String(hash, radix: 16))"
+    }
+}
