@@ -132,7 +132,7 @@ let package = Package(
         .target(
             name: "TrainyardTesting",
             dependencies: [
-                "DevCluster", "KubeAPI", "KubeClient", "DataIO", "ControllerRuntime", "DevRuntime", "Tracking",
+                "DevCluster", "KubeAPI", "KubeClient", "DataIO", "ControllerRuntime", "DevRuntime", "Tracking", "Controllers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

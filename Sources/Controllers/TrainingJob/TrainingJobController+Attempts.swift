@@ -35,7 +35,7 @@ extension TrainingJobController {
             if started {
                 // The trainer records into this run: if MLflow does not answer, say so while it waits.
                 do {
-                    _ = try await mlflow.run(id: runId)
+                    _ = try await tracking.run(id: runId)
                     update.clearTrackingUnavailable()
                 } catch {
                     try await trackingFailed(job, update: update, doing: "checking the MLflow run", error)
@@ -164,10 +164,10 @@ extension TrainingJobController {
     /// Ends a run that has not ended (the trainer ends the runs it finishes), first writing into it
     /// the results its trainer reported but could not record.
     func finishRun(_ runId: String, status: RunStatus, recordingFirst results: UnrecordedResults? = nil) async throws {
-        let run = try await mlflow.run(id: runId)
-        guard run.info.status == .running || run.info.status == .scheduled else { return }
-        if let results { try await mlflow.logBatch(runId: runId, metrics: results.metrics(missingFrom: run), tags: results.tags) }
-        _ = try await mlflow.updateRun(id: runId, status: status, endTime: Date())
+        let run = try await tracking.run(id: runId)
+        guard !run.isFinished else { return }
+        if let results { try await tracking.record(runID: runId, metrics: results.metrics(missingFrom: run), tags: results.tags) }
+        try await tracking.end(runID: runId, status: status)
     }
 
     private func unrecordedResults(_ job: TrainingJob, attempt: Int) -> UnrecordedResults? {

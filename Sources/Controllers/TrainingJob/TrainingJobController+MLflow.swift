@@ -10,34 +10,16 @@ extension TrainingJobController {
     /// job's UID and the attempt, in case its status write was lost), else a new one. Each attempt
     /// records into a run of its own, so a retry never adds to a failed attempt's metrics.
     func ensureRun(_ job: TrainingJob, attempt: Int) async throws -> (experimentId: String, runId: String) {
-        let experiment = job.spec.experiment ?? job.metadata.namespace ?? "default"
-        let experimentId: String
-        if let known = experimentIDs.withLock({ $0[experiment] }) {
-            experimentId = known
-        } else {
-            let found = try await mlflow.experiment(named: experiment)
-            if let found, found.lifecycleStage == "deleted" { throw ExperimentDeleted(name: experiment, id: found.experimentId) }
-            if let found { experimentId = found.experimentId } else { experimentId = try await mlflow.ensureExperiment(named: experiment) }
-            experimentIDs.withLock { $0[experiment] = experimentId }
-        }
-        let uid = job.metadata.uid ?? ""
-        let existing = try await mlflow.searchRuns(
-            experimentIds: [experimentId], filter: "tags.`\(Self.jobUIDTag)` = '\(uid)' and tags.`\(Self.attemptTag)` = '\(attempt)'",
-            maxResults: 1)
-        if let run = existing.first { return (experimentId, run.info.runId) }
+        let experimentId = try await tracking.experimentID(named: job.spec.experiment ?? job.metadata.namespace ?? "default")
+        let identity = [Self.jobUIDTag: job.metadata.uid ?? "", Self.attemptTag: String(attempt)]
+        if let existing = try await tracking.findRun(experimentID: experimentId, tags: identity) { return (experimentId, existing) }
         let name = job.metadata.name ?? ""
-        let tags = [
-            Self.jobUIDTag: uid, Self.attemptTag: String(attempt), "trainyard.dev/job": "\(job.metadata.namespace ?? "default")/\(name)",
-            "mlflow.source.type": "JOB", "mlflow.source.name": "trainingjob/\(name)", "mlflow.user": "trainyard-controller",
-        ]
-        do {
-            let run = try await mlflow.createRun(experimentId: experimentId, name: attempt == 1 ? name : "\(name)-\(attempt)", tags: tags)
-            return (experimentId, run.runId)
-        } catch let error as MLflowError where error.statusCode.map({ (400..<500).contains($0) }) ?? false {
-            // Deleted or otherwise gone: look the experiment up again on the next try.
-            experimentIDs.withLock { _ = $0.removeValue(forKey: experiment) }
-            throw error
-        }
+        let tags = identity.merging([
+            "trainyard.dev/job": "\(job.metadata.namespace ?? "default")/\(name)", "mlflow.source.type": "JOB",
+            "mlflow.source.name": "trainingjob/\(name)", "mlflow.user": "trainyard-controller",
+        ]) { current, _ in current }
+        let runId = try await tracking.createRun(experimentID: experimentId, name: attempt == 1 ? name : "\(name)-\(attempt)", tags: tags)
+        return (experimentId, runId)
     }
 
     /// Registers the run's model (once: a version of this run is found before one is made), then
@@ -47,18 +29,17 @@ extension TrainingJobController {
         _ job: TrainingJob, register: RegisterSpec, runId: String, summary: TrainerReport, update: inout TrainingJobUpdate
     ) async throws {
         let name = register.modelName
-        try await mlflow.ensureRegisteredModel(named: name)
-        let version: ModelVersion
-        if let existing = try await mlflow.modelVersions(name: name).first(where: { $0.runId == runId }) {
+        try await tracking.ensureRegisteredModel(named: name)
+        let version: TrackedVersion
+        if let existing = try await tracking.version(of: name, fromRun: runId) {
             version = existing
         } else {
-            let run = try await mlflow.run(id: runId)
-            guard let artifactURI = run.info.artifactUri else {
+            guard let artifactURI = try await tracking.run(id: runId).artifactURI else {
                 throw MLflowError(.decoding, "MLflow: run \(runId) has no artifact URI")
             }
             let source = artifactURI.hasSuffix("/") ? artifactURI + "model" : artifactURI + "/model"
-            version = try await mlflow.createModelVersion(
-                name: name, source: source, runId: runId,
+            version = try await tracking.createVersion(
+                of: name, source: source, runID: runId,
                 tags: ["trainyard.dev/job": "\(job.metadata.namespace ?? "default")/\(job.metadata.name ?? "")"])
         }
         update.status.model = RegisteredModelVersion(name: name, version: Int(version.version))
@@ -76,7 +57,7 @@ extension TrainingJobController {
                 message: "the trainer reported no \(metricName); reported: \(summary.metrics.keys.sorted().joined(separator: ", "))")
             return
         }
-        let champion = try await mlflow.modelVersion(name: name, alias: alias)
+        let champion = try await tracking.version(of: name, alias: alias)
         if champion?.version == version.version {
             // Promoted by an earlier reconcile whose status write was lost.
             let decision = update.status.promotion
@@ -97,14 +78,14 @@ extension TrainingJobController {
             decision.message += " (the champion's score is from its own run's validation rows: this trainer did not score it on these)"
         }
         if decision.promote {
-            try await mlflow.setAlias(name: name, alias: alias, version: version.version)
+            try await tracking.setAlias(alias, of: name, to: version.version)
         }
-        for (key, value) in [
-            "trainyard.promotion.decision": decision.promote ? "Promoted" : "Rejected", "trainyard.promotion.reason": decision.reason,
-            "trainyard.promotion.message": decision.message,
-        ] {
-            try await mlflow.setModelVersionTag(name: name, version: version.version, key: key, value: value)
-        }
+        try await tracking.tagVersion(
+            version.version, of: name,
+            tags: [
+                "trainyard.promotion.decision": decision.promote ? "Promoted" : "Rejected", "trainyard.promotion.reason": decision.reason,
+                "trainyard.promotion.message": decision.message,
+            ])
         update.status.promotion = PromotionStatus(
             candidate: candidate, champion: championMetric, delta: decision.delta, decision: decision.promote ? .promoted : .rejected,
             reason: decision.reason)
@@ -115,12 +96,12 @@ extension TrainingJobController {
 
     /// The champion's metric: on the candidate's validation rows when the trainer scored it there
     /// (`sameRows`), else as recorded with the champion's own run. Nil when there is no champion.
-    private func championScore(_ champion: ModelVersion?, metric: String, summary: TrainerReport) async throws -> (
+    private func championScore(_ champion: TrackedVersion?, metric: String, summary: TrainerReport) async throws -> (
         score: Double, sameRows: Bool
     )? {
         guard let champion else { return nil }
         if let score = summary.championMetrics[metric] { return (score, true) }
-        guard let runId = champion.runId, let score = try await mlflow.run(id: runId).metrics["validation_\(metric)"] else { return nil }
+        guard let runId = champion.runID, let score = try await tracking.run(id: runId).metrics["validation_\(metric)"] else { return nil }
         return (score, false)
     }
 }
@@ -150,7 +131,7 @@ struct UnrecordedResults {
     }
 
     /// The metrics the run does not have yet, so writing them again records nothing twice.
-    func metrics(missingFrom run: Run) -> [Metric] {
+    func metrics(missingFrom run: TrackedRun) -> [Metric] {
         let timestamp = Int64((endedAt.timeIntervalSince1970 * 1000).rounded())
         let have = run.metrics
         return summary.metrics.sorted { $0.key < $1.key }.compactMap { key, value in
@@ -168,15 +149,5 @@ struct UnrecordedResults {
         if let rows = summary.trainRows { tags.append(RunTag(key: "trainyard.rows.train", value: "\(rows)")) }
         if let rows = summary.validationRows { tags.append(RunTag(key: "trainyard.rows.validation", value: "\(rows)")) }
         return tags
-    }
-}
-
-/// The job's experiment is in MLflow's trash: no run can be made in it until it is restored (a
-/// deleted experiment's name stays taken), or the job names another.
-struct ExperimentDeleted: Error, CustomStringConvertible {
-    let name: String
-    let id: String
-    var description: String {
-        "MLflow experiment \"\(name)\" (id \(id)) is deleted: restore it (mlflow experiments restore --experiment-id \(id)) or set spec.experiment to another name"
     }
 }

@@ -3,7 +3,6 @@ import Foundation
 import KubeAPI
 import KubeClient
 import Logging
-import Synchronization
 import Tracking
 import TrainyardAPI
 
@@ -19,28 +18,28 @@ public final class TrainingJobController: Reconciler {
 
     let settings: TrainingJobSettings
     let client: KubeClient
-    let mlflow: MLflowClient
+    let tracking: any RunTracking
     let events: EventRecorder
     let logger: Logger
     let pods: Store<DynamicObject>
-    /// Experiment ids by name, so a new run costs MLflow one lookup fewer (dropped when MLflow
-    /// refuses a run in it, e.g. after the experiment was deleted).
-    let experimentIDs = Mutex<[String: String]>([:])
-
-    init(manager: Manager, settings: TrainingJobSettings, logger: Logger) {
+    init(manager: Manager, settings: TrainingJobSettings, tracking: any RunTracking, logger: Logger) {
         self.settings = settings
         client = manager.client
-        mlflow = MLflowClient(settings.mlflow)
+        self.tracking = tracking
         events = manager.events
         self.logger = logger
         pods = manager.informer(DynamicObject.self, resource: .pods).store
     }
 
-    /// Adds the TrainingJob controller to `manager`: it reconciles TrainingJobs and their pods.
+    /// Adds the TrainingJob controller to `manager`: it reconciles TrainingJobs and their pods,
+    /// recording in MLflow at `settings.mlflow` unless another `tracking` is given (a test's fake).
     @discardableResult
-    public static func register(with manager: Manager, settings: TrainingJobSettings, logger: Logger) -> Controller {
-        manager.controller(for: TrainingJob.self).owns(.pods).backoff(settings.retryBackoff)
-            .complete(TrainingJobController(manager: manager, settings: settings, logger: logger))
+    public static func register(
+        with manager: Manager, settings: TrainingJobSettings, tracking: (any RunTracking)? = nil, logger: Logger
+    ) -> Controller {
+        let controller = TrainingJobController(
+            manager: manager, settings: settings, tracking: tracking ?? MLflowRunTracking(settings.mlflow), logger: logger)
+        return manager.controller(for: TrainingJob.self).owns(.pods).backoff(settings.retryBackoff).complete(controller)
     }
 
     public func reconcile(_ job: TrainingJob) async throws -> ReconcileAction {
