@@ -28,7 +28,8 @@ public struct StatusUpdate<Resource: StatusResource>: Sendable {
     /// Sets a condition (see `Array<Condition>.set`), stamped with the object's generation.
     public mutating func set(_ type: Resource.ConditionType, _ value: Condition.Status, reason: String, message: String) {
         var conditions = self.conditions
-        conditions.set(type.rawValue, status: value, reason: reason, message: message, observedGeneration: object.metadata.generation, now: now)
+        conditions.set(
+            type.rawValue, status: value, reason: reason, message: message, observedGeneration: object.metadata.generation, now: now)
         status.conditions = conditions
     }
 

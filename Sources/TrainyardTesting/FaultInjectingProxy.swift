@@ -130,12 +130,12 @@ private final class ProxyHandler: ChannelInboundHandler {
                     )
                 } else {
                     do {
-                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-                    let bytes = try await response.body.collect(upTo: 256 << 20)
-                    answer = (response.status, response.headers, bytes)
-                } catch {
-                    answer = (.badGateway, HTTPHeaders(), ByteBuffer(string: "proxy: \(error)"))
-                }
+                        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+                        let bytes = try await response.body.collect(upTo: 256 << 20)
+                        answer = (response.status, response.headers, bytes)
+                    } catch {
+                        answer = (.badGateway, HTTPHeaders(), ByteBuffer(string: "proxy: \(error)"))
+                    }
                 }
                 bound.eventLoop.execute {
                     let context = bound.value

@@ -102,7 +102,8 @@ public final class InMemoryRunTracking: RunTracking {
         try call { state in
             guard let run = state.runs[id] else { throw Self.notFound("run \(id)") }
             let latest = Dictionary(run.metrics.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
-            return TrackedRun(id: id, status: run.status, metrics: latest, artifactURI: "mlflow-artifacts:/\(run.experimentID)/\(id)/artifacts")
+            return TrackedRun(
+                id: id, status: run.status, metrics: latest, artifactURI: "mlflow-artifacts:/\(run.experimentID)/\(id)/artifacts")
         }
     }
 

@@ -157,7 +157,8 @@ struct DevCommand: AsyncParsableCommand {
                 // With MLflow, TrainingJobs record there; the controller retries until it has started.
                 if mlflow && MLflowChild.find() != nil {
                     stack.startController(
-                        executable: binary, kubeconfig: kubeconfigPath, trackingURI: "http://127.0.0.1:\(mlflowPort)", logFile: controllerLog)
+                        executable: binary, kubeconfig: kubeconfigPath, trackingURI: "http://127.0.0.1:\(mlflowPort)",
+                        logFile: controllerLog)
                 } else {
                     // Every controller records in MLflow: without it, it would have nothing to reconcile.
                     print("trainyard dev: the controller is not started: it needs MLflow (run scripts/bootstrap, or drop --no-mlflow)")

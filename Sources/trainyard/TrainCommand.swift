@@ -4,6 +4,7 @@ import Foundation
 import Learn
 import Tracking
 import Training
+
 import struct TrainyardAPI.TrainerReport
 
 struct TrainCommand: AsyncParsableCommand {

@@ -73,7 +73,8 @@ struct ReconcilerKitTests {
         #expect(ReconcileAction.sooner(.requeue(after: .seconds(5)), .awaitChange) == .requeue(after: .seconds(5)))
         #expect(ReconcileAction.sooner(.awaitChange, .awaitChange) == .awaitChange)
         #expect(ReconcileAction.requeue(until: now.addingTimeInterval(10), now: now) == .requeue(after: .milliseconds(10_100)))
-        #expect(ReconcileAction.requeue(until: now.addingTimeInterval(-10), now: now) == .requeue(after: .milliseconds(100)), "past: at once")
+        #expect(
+            ReconcileAction.requeue(until: now.addingTimeInterval(-10), now: now) == .requeue(after: .milliseconds(100)), "past: at once")
         #expect(ReconcileAction.requeue(until: nil, now: now) == .awaitChange)
         let start = Timestamp.time(now)
         #expect(deadline(seconds: 60, from: start) == now.addingTimeInterval(60))
@@ -117,7 +118,9 @@ private final class WeakReference<Value: AnyObject & Sendable>: Sendable {
 
 @Suite("Reconciler kit: builder registration against trainyard dev", .serialized)
 struct ControllerBuilderTests {
-    @Test("the manager keeps the reconciler, hands it the cached object, maps children by owner UID, and honours a transient error's latest retry")
+    @Test(
+        "the manager keeps the reconciler, hands it the cached object, maps children by owner UID, and honours a transient error's latest retry"
+    )
     func builderRegistration() async throws {
         let cluster = try await DevClusterHarness.start()
         let manager = try Manager(

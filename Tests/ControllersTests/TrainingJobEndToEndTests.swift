@@ -131,7 +131,9 @@ struct TrainingJobEndToEndTests {
             #expect(container[path: ["securityContext", "allowPrivilegeEscalation"]]?.boolValue == false)
             #expect(container[path: ["securityContext", "capabilities", "drop"]] == ["ALL"])
             #expect(container["terminationMessagePolicy"]?.stringValue == "FallbackToLogsOnError")
-            #expect(stack.audit.recorded.isSuperset(of: ["update trainingjobs.trainyard.dev/status", "create pods"]), "the audit sees the calls")
+            #expect(
+                stack.audit.recorded.isSuperset(of: ["update trainingjobs.trainyard.dev/status", "create pods"]), "the audit sees the calls"
+            )
         }
     }
 
@@ -290,7 +292,9 @@ struct TrainingJobEndToEndTests {
         }
     }
 
-    @Test("MLflow down while the pod trains and started again: TrackingUnavailable shows meanwhile, the job succeeds, metrics are recorded once")
+    @Test(
+        "MLflow down while the pod trains and started again: TrackingUnavailable shows meanwhile, the job succeeds, metrics are recorded once"
+    )
     func mlflowOutageMidTraining() async throws {
         try await withStack(trainerTrackingRetrySeconds: 600) { stack in
             let harness = stack.harness
@@ -367,7 +371,8 @@ extension TrainingJobEndToEndTests {
             // The failed attempt's run cannot be closed while MLflow is away: the job waits and says why.
             let waiting = try await waitFor(harness, "impatient") {
                 condition($0, "Running")?["reason"]?.stringValue == "BackOff"
-                    && condition($0, "TrackingUnavailable")?["message"]?.stringValue?.contains("marking the failed attempt's run FAILED") == true
+                    && condition($0, "TrackingUnavailable")?["message"]?.stringValue?.contains("marking the failed attempt's run FAILED")
+                        == true
             }
             #expect(waiting[path: ["status", "phase"]]?.stringValue != "Failed", "an MLflow outage does not fail the job")
             #expect(waiting[path: ["status", "attempts"]]?.intValue == 1, "no new attempt before the failed one's results are recorded")
@@ -444,7 +449,8 @@ extension TrainingJobEndToEndTests {
         }
     }
 
-    @Test("a pod in the way that is controlled by another UID is never adopted: the job says what is in the way, and trains once it is gone")
+    @Test(
+        "a pod in the way that is controlled by another UID is never adopted: the job says what is in the way, and trains once it is gone")
     func podNameTakenByAnotherOwner() async throws {
         try await withStack { stack in
             let harness = stack.harness
@@ -485,17 +491,22 @@ extension TrainingJobEndToEndTests {
         }
     }
 
-    @Test("MLflow answering 403 shows in TrackingUnavailable naming the 403, is retried with growing delays, and the job goes on once allowed")
+    @Test(
+        "MLflow answering 403 shows in TrackingUnavailable naming the 403, is retried with growing delays, and the job goes on once allowed"
+    )
     func mlflowForbidden() async throws {
         try await withStack(throughProxy: true) { stack in
             let harness = stack.harness
-            stack.proxy.answer(status: 403, body: #"{"error_code": "PERMISSION_DENIED", "message": "Permission denied for user trainyard"}"#)
+            stack.proxy.answer(
+                status: 403, body: #"{"error_code": "PERMISSION_DENIED", "message": "Permission denied for user trainyard"}"#)
             try await harness.kubectlOK("apply", "-f", "-", stdin: manifest(name: "denied", params: "{numTrees: 5, maxDepth: 2}"))
             let refused = try await waitFor(harness, "denied") { condition($0, "TrackingUnavailable")?["status"]?.stringValue == "True" }
             let tracking = condition(refused, "TrackingUnavailable")
             #expect(tracking?["reason"]?.stringValue == "MLflowPermissionDenied", "\(refused.serialized())")
             let message = tracking?["message"]?.stringValue ?? ""
-            #expect(message.contains("403") && message.contains("PERMISSION_DENIED") && message.contains("creating the MLflow run"), "\(message)")
+            #expect(
+                message.contains("403") && message.contains("PERMISSION_DENIED") && message.contains("creating the MLflow run"),
+                "\(message)")
             #expect(refused[path: ["status", "phase"]]?.stringValue != "Failed")
             let events = try await harness.kubectlOK("get", "events", "--field-selector", "involvedObject.name=denied")
             #expect(events.contains("MLflowPermissionDenied"), "\(events)")

@@ -28,7 +28,8 @@ private struct Bench {
         let manager = try Manager(
             clientConfiguration: try harness.clientConfiguration(), configuration: ManagerConfiguration(namespace: "default", workers: 2),
             logger: logger)
-        var settings = TrainingJobSettings(image: "ghcr.io/trainyard/trainyard:test", mlflow: try MLflowConfiguration(trackingURI: "http://mlflow.test"))
+        var settings = TrainingJobSettings(
+            image: "ghcr.io/trainyard/trainyard:test", mlflow: try MLflowConfiguration(trackingURI: "http://mlflow.test"))
         settings.retryBackoff = Backoff(base: .milliseconds(20), cap: .milliseconds(500))
         settings.cleanupTrackingTimeout = cleanupTimeout
         TrainingJobController.register(with: manager, settings: settings, tracking: tracking, logger: logger)
@@ -90,7 +91,9 @@ private func condition(_ job: TrainingJob, _ type: TrainingJob.ConditionType) ->
 
 @Suite("TrainingJob reconciler on an in-memory MLflow", .serialized)
 struct TrainingJobReconcileTests {
-    @Test("a refusing MLflow keeps the job waiting with the reason; once it answers, the run, the pod, success, registration and promotion follow")
+    @Test(
+        "a refusing MLflow keeps the job waiting with the reason; once it answers, the run, the pod, success, registration and promotion follow"
+    )
     func refusedThenTrained() async throws {
         let bench = try await Bench.start()
         defer { Task { await bench.stop() } }
@@ -150,7 +153,9 @@ struct TrainingJobReconcileTests {
         #expect(pods.isEmpty)
     }
 
-    @Test("a job deleted while MLflow fails finishes deleting after the wait (here none), with a RunNotMarked event; the run is left as it was")
+    @Test(
+        "a job deleted while MLflow fails finishes deleting after the wait (here none), with a RunNotMarked event; the run is left as it was"
+    )
     func deletionWithoutMLflow() async throws {
         let bench = try await Bench.start(cleanupTimeout: .zero)
         defer { Task { await bench.stop() } }
@@ -160,7 +165,8 @@ struct TrainingJobReconcileTests {
         bench.tracking.fail(with: MLflowError(.unreachable, "cannot reach MLflow at http://mlflow.test: connection refused"))
         try await bench.client.delete(TrainingJob.self, namespace: "default", name: "leaving")
         let deadline = ContinuousClock.now + .seconds(30)
-        while (try? await bench.client.get(TrainingJob.self, namespace: "default", name: "leaving")) != nil, ContinuousClock.now < deadline {
+        while (try? await bench.client.get(TrainingJob.self, namespace: "default", name: "leaving")) != nil, ContinuousClock.now < deadline
+        {
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect((try? await bench.client.get(TrainingJob.self, namespace: "default", name: "leaving")) == nil, "deleted")

@@ -128,7 +128,8 @@ public enum TrainingPodTemplate {
         return [
             "apiVersion": "v1", "kind": "Pod",
             "metadata": [
-                "name": .string(podName(job: podPrefix(job), attempt: inputs.attempt)), "namespace": .string(job.metadata.namespace ?? "default"),
+                "name": .string(podName(job: podPrefix(job), attempt: inputs.attempt)),
+                "namespace": .string(job.metadata.namespace ?? "default"),
                 "labels": .object(labels), "ownerReferences": [owner],
                 "annotations": ["trainyard.dev/run-id": .string(inputs.runId)],
             ],
