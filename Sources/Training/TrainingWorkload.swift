@@ -13,15 +13,8 @@ public struct TrainingWorkload: Sendable {
     public struct Request: Sendable {
         public var data: String
         public var validationData: String?
-        public var target: String
-        public var task: LearningTask?
-        public var model: Learn.ModelType
-        public var parameters: [String: String]
-        public var seed: UInt64
-        public var threads: Int
-        public var validationFraction: Double
-        public var features: [String]?
-        public var dropColumns: [String]
+        /// The target, task, model, parameters, seed, threads and split.
+        public var options: TrainingOptions
         public var categorical: [String]
         public var delimiter: UInt8
         public var output: String
@@ -37,16 +30,10 @@ public struct TrainingWorkload: Sendable {
         public var promotionMetric: String?
         public var confidence: Double?
 
-        public init(data: String, target: String, model: Learn.ModelType, output: String) {
+        public init(data: String, options: TrainingOptions, output: String) {
             self.data = data
-            self.target = target
-            self.model = model
+            self.options = options
             self.output = output
-            parameters = [:]
-            seed = 0
-            threads = 0
-            validationFraction = 0.2
-            dropColumns = []
             categorical = []
             delimiter = UInt8(ascii: ",")
             progress = .auto
@@ -112,7 +99,7 @@ public struct TrainingWorkload: Sendable {
         do {
             let source = TrainingRecorder.Source(
                 data: request.data, dataSHA256: try FileDigest.sha256(path: request.data), validationData: request.validationData,
-                validationSHA256: try request.validationData.map { try FileDigest.sha256(path: $0) }, seed: request.seed)
+                validationSHA256: try request.validationData.map { try FileDigest.sha256(path: $0) }, seed: request.options.seed)
             result = .success(try await recorder.record(outcome, files: trained.files, outputDirectory: request.output, source: source))
         } catch {
             result = .failure(error)
@@ -152,7 +139,7 @@ public struct TrainingWorkload: Sendable {
         let start = clock.now
         // Check parameter names and values before reading a large file.
         do {
-            _ = try ModelParameters.configuration(request.model, request.parameters)
+            _ = try ModelParameters.configuration(request.options.modelType, request.options.parameters)
         } catch let error as ModelError {
             throw WorkloadFailure("--param: \(error.message)", reason: .invalidArguments)
         }
@@ -171,15 +158,11 @@ public struct TrainingWorkload: Sendable {
         }
         let readSeconds = seconds(clock.now - start)
 
-        let options = TrainingOptions(
-            target: request.target, task: request.task, modelType: request.model, parameters: request.parameters, seed: request.seed,
-            threads: request.threads, validationFraction: request.validationFraction, features: request.features,
-            dropColumns: request.dropColumns)
-        let outcome = try Trainer.train(trainFrame, validation: validationFrame, options: options) { reporter.handle($0) }
+        let outcome = try Trainer.train(trainFrame, validation: validationFrame, options: request.options) { reporter.handle($0) }
         reporter.finish()
 
         let files = try TrainingOutputs.write(
-            outcome, to: request.output, data: request.data, validationData: request.validationData, seed: request.seed,
+            outcome, to: request.output, data: request.data, validationData: request.validationData, seed: request.options.seed,
             readSeconds: readSeconds, totalSeconds: seconds(clock.now - start))
         print(SummaryTable.render(outcome, files: files, directory: request.output))
         // Out now, not at exit: into a pod's log, `kubectl logs` shows the results while MLflow is still being written.
@@ -205,14 +188,14 @@ public struct TrainingWorkload: Sendable {
             let metric = try MetricName(parsing: request.promotionMetric ?? (outcome.model.task == .classification ? "auc" : "rmse"))
             var predictions: Predictions
             if let rows = outcome.validationRowIndices {
-                let all = try fetched.model.predict(trained.train, threads: request.threads)
+                let all = try fetched.model.predict(trained.train, threads: request.options.threads)
                 predictions = ChampionComparison.subset(all, rows)
             } else {
-                predictions = try fetched.model.predict(trained.validation ?? trained.train, threads: request.threads)
+                predictions = try fetched.model.predict(trained.validation ?? trained.train, threads: request.options.threads)
             }
             let comparison = try ChampionComparison.compare(
                 candidate: outcome.validationPredictions, champion: predictions, targets: outcome.validationTargets, metric: metric,
-                confidence: request.confidence, seed: request.seed)
+                confidence: request.confidence, seed: request.options.seed)
             let line =
                 "champion \(fetched.description): \(metric.rawValue) \(comparison.championMetrics.metrics[metric.rawValue] ?? .nan) on the same rows"
             FileHandle.standardError.write(Data((line + "\n").utf8))

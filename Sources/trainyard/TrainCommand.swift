@@ -138,15 +138,11 @@ struct TrainCommand: AsyncParsableCommand {
     private func makeRequest() throws -> TrainingWorkload.Request {
         let environment = ProcessInfo.processInfo.environment
         let list: (String?) -> [String] = { $0?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
-        var request = TrainingWorkload.Request(data: data, target: target, model: model, output: output)
+        let options = TrainingOptions(
+            target: target, task: task, modelType: model, parameters: try parsedParameters(), seed: seed, threads: threads,
+            validationFraction: validationFraction, features: features.map { list($0) }, dropColumns: list(dropColumns))
+        var request = TrainingWorkload.Request(data: data, options: options, output: output)
         request.validationData = validationData
-        request.task = task
-        request.parameters = try parsedParameters()
-        request.seed = seed
-        request.threads = threads
-        request.validationFraction = validationFraction
-        request.features = features.map { list($0) }
-        request.dropColumns = list(dropColumns)
         request.categorical = list(categorical)
         request.delimiter = delimiter.utf8.first!
         request.progress = progress
