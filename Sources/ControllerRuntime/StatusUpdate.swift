@@ -55,6 +55,13 @@ public struct StatusUpdate<Resource: StatusResource>: Sendable {
         return object
     }
 
+    /// Writes the status if it changed and returns the update of what was written, so a reconcile
+    /// can go on from the object as it now is (its new resourceVersion) without a conflict.
+    public func commit(with client: KubeClient) async throws -> StatusUpdate {
+        guard changed else { return self }
+        return StatusUpdate(try await client.updateStatus(updatedObject), now: now)
+    }
+
     /// Writes the status if it changed; returns whether it did. A conflict (the object changed
     /// since it was read) is thrown, and the reconcile runs again on the newer copy.
     @discardableResult

@@ -49,8 +49,12 @@ public struct ModelStore: Sendable {
         let scratch = (cacheDirectory as NSString).appendingPathComponent(".\(key)-\(UUID().uuidString)")
         do {
             try await client.downloadModelFiles(artifactURI: resolved.artifactURI, names: names, to: scratch)
-            try? FileManager.default.removeItem(atPath: directory)
-            try FileManager.default.moveItem(atPath: scratch, toPath: directory)
+            // An entry that appeared meanwhile is complete (entries only appear by rename) and may be in use: keep it.
+            if FileManager.default.fileExists(atPath: directory) {
+                try? FileManager.default.removeItem(atPath: scratch)
+            } else {
+                try FileManager.default.moveItem(atPath: scratch, toPath: directory)
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: scratch)
             guard names.allSatisfy({ FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent($0)) }) else {

@@ -40,6 +40,12 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Rows are read in chunks of about this many MiB.", visibility: .hidden))
     var chunkMib: Int = 8
 
+    @Option(
+        help: ArgumentHelp(
+            "Keep models downloaded from MLflow in this directory and reuse them: a version or a run's model never changes, so it is fetched once; an alias is looked up every time (default: $TRAINYARD_MODEL_CACHE; none: a temporary download).",
+            valueName: "dir"))
+    var modelCache: String?
+
     @OptionGroup(title: "MLflow (for models:/, runs:/ and mlflow-artifacts:/ models)")
     var server: MLflowServerOptions
 
@@ -49,7 +55,10 @@ struct PredictCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let fetched = try await FetchedModel.fetch(model, tracking: try server.configuration(ProcessInfo.processInfo.environment))
+        let environment = ProcessInfo.processInfo.environment
+        let fetched = try await FetchedModel.fetch(
+            model, tracking: try server.configuration(environment),
+            cacheDirectory: nonEmpty(modelCache) ?? nonEmpty(environment["TRAINYARD_MODEL_CACHE"]))
         do {
             try predict(fetched.model, source: fetched.description)
         } catch let error as ModelError {

@@ -49,6 +49,23 @@ struct TrackingFailureTests {
         for word in c.mentions { #expect(failure.message.contains(word), "\(failure.message)") }
     }
 
+    @Test("the same failure reads the same every time (no retry count), so the condition is written once")
+    func stableMessage() {
+        let first = TrackingFailure(
+            doing: "checking the MLflow run",
+            MLflowError(
+                .unreachable, "cannot reach MLflow at http://m (GET /runs/get): connection refused (gave up after 3 attempts over 1 s)"))
+        let second = TrackingFailure(
+            doing: "checking the MLflow run",
+            MLflowError(
+                .unreachable, "cannot reach MLflow at http://m (GET /runs/get): connection refused (gave up after 41 attempts over 10 s)"))
+        #expect(first.message == second.message)
+        #expect(first.message == "checking the MLflow run: cannot reach MLflow at http://m (GET /runs/get): connection refused")
+        let proxyPage = TrackingFailure(
+            doing: "checking the MLflow run", MLflowError(.notFound, "MLflow at http://m: GET /x: 404 : <html>", statusCode: 404))
+        #expect(proxyPage.reason == "MLflowBadAnswer" && proxyPage.retryable, "a 404 may be a proxy's page: retried")
+    }
+
     @Test("an error that is not MLflow's (a cancelled call, a broken connection) counts as unreachable")
     func otherErrors() {
         let failure = TrackingFailure(doing: "checking the MLflow run", CancellationError())

@@ -68,6 +68,21 @@ struct TrainingJobPlanningTests {
         ]
     }
 
+    @Test(
+        "an attempt's pod is found by its attempt label among the job's own pods, whatever its name (an earlier release named it <job>-<attempt>)"
+    )
+    func podOfAnEarlierRelease() {
+        let now = Date(timeIntervalSince1970: 1_000_000)
+        var old = Self.pod(phase: "Running", attempt: 1, job: "tj")
+        old[path: ["metadata", "labels"]] = [TrainingPodTemplate.attemptLabel: "1"]
+        #expect(
+            TrainingAttempts.step(job: "tj-7c0e6", attempts: 1, backoffLimit: 2, pods: [old], now: now)
+                == .running(attempt: 1, pod: "tj-1", started: true), "no second pod for a running attempt after an upgrade")
+        #expect(
+            TrainingAttempts.step(job: "tj-7c0e6", attempts: 2, backoffLimit: 2, pods: [old], now: now) == .start(attempt: 2),
+            "attempt 1's pod is not attempt 2's")
+    }
+
     @Test("attempts: start, run, succeed, retry after back-off, give up")
     func attempts() {
         let now = Date(timeIntervalSince1970: 1_000_000)

@@ -18,7 +18,9 @@ private struct Bench {
     let tracking: InMemoryRunTracking
     let run: Task<Void, any Error>
 
-    static func start(cleanupTimeout: Duration = .seconds(60)) async throws -> Bench {
+    static func start(
+        cleanupTimeout: Duration = .seconds(60), retryBackoff: Backoff = Backoff(base: .milliseconds(20), cap: .milliseconds(500))
+    ) async throws -> Bench {
         let harness = try await DevClusterHarness.start()
         try await harness.kubectlOK("apply", "-f", repositoryRoot + "/crds/")
         try await harness.kubectlOK("wait", "--for=condition=Established", "crd", "--all", "--timeout=30s")
@@ -30,7 +32,7 @@ private struct Bench {
             logger: logger)
         var settings = TrainingJobSettings(
             image: "ghcr.io/trainyard/trainyard:test", mlflow: try MLflowConfiguration(trackingURI: "http://mlflow.test"))
-        settings.retryBackoff = Backoff(base: .milliseconds(20), cap: .milliseconds(500))
+        settings.retryBackoff = retryBackoff
         settings.cleanupTrackingTimeout = cleanupTimeout
         TrainingJobController.register(with: manager, settings: settings, tracking: tracking, logger: logger)
         let run = Task { try await manager.run(signals: []) }
@@ -44,10 +46,10 @@ private struct Bench {
         await harness.stop()
     }
 
-    func create(_ name: String) async throws {
+    func create(_ name: String, activeDeadlineSeconds: Int64? = nil) async throws {
         let spec = TrainingJobSpec(
             data: TrainingData(source: "/usr/share/trainyard/datasets/breast_cancer.csv", target: "diagnosis"), task: .classification,
-            model: ModelSpec(type: .gbdt), register: RegisterSpec(modelName: "cancer"))
+            model: ModelSpec(type: .gbdt), register: RegisterSpec(modelName: "cancer"), activeDeadlineSeconds: activeDeadlineSeconds)
         _ = try await client.create(TrainingJob(metadata: ObjectMeta(name: name, namespace: "default"), spec: spec))
     }
 
@@ -62,6 +64,32 @@ private struct Bench {
         }
         Issue.record("tj/\(name) never got there: \(String(describing: last?.status))")
         throw CancellationError()
+    }
+
+    /// Waits for the pod to exist and returns it.
+    func pod(_ name: String) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let pod = try? await client.get(.pods, namespace: "default", name: name) { return pod }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("pod \(name) never appeared")
+        throw CancellationError()
+    }
+
+    /// Plays the kubelet: the pod's trainer container is running.
+    func start(pod name: String) async throws {
+        var pod = try await client.get(.pods, namespace: "default", name: name)
+        pod[path: ["status"]] = [
+            "phase": "Running",
+            "containerStatuses": [
+                [
+                    "name": "trainer", "ready": true, "restartCount": 0, "image": "ghcr.io/trainyard/trainyard:test", "imageID": "",
+                    "state": ["running": ["startedAt": .string(Timestamp.time())]],
+                ]
+            ],
+        ]
+        _ = try await client.update(.pods, namespace: "default", name: name, object: pod, subresource: "status")
     }
 
     /// Plays the kubelet: the pod's trainer container ended with `report` in its termination message.
@@ -133,6 +161,30 @@ struct TrainingJobReconcileTests {
         #expect(condition(done, .promoted)?.reason == "FirstModel")
         #expect(bench.tracking.alias("champion", of: "cancer") == "1")
         #expect(bench.tracking.versions(of: "cancer").first?.source == "mlflow-artifacts:/1/\(runId)/artifacts/model")
+    }
+
+    @Test("while MLflow is down the back-off never delays the deadline: the pod is stopped when activeDeadlineSeconds runs out")
+    func deadlineDuringOutage() async throws {
+        // A back-off of an hour: only the deadline can bring the job back in time.
+        let bench = try await Bench.start(retryBackoff: Backoff(base: .seconds(3600), cap: .seconds(3600)))
+        defer { Task { await bench.stop() } }
+        try await bench.create("bounded", activeDeadlineSeconds: 2)
+        let started = try await bench.job("bounded") { $0.status?.runId != nil && $0.status?.startTime != nil }
+        let name = TrainingPodTemplate.podName(job: TrainingPodTemplate.podPrefix(started), attempt: 1)
+        _ = try await bench.pod(name)
+        bench.tracking.fail(with: MLflowError(.unreachable, "cannot reach MLflow at http://mlflow.test: connection refused"))
+        try await bench.start(pod: name)
+        let waiting = try await bench.job("bounded") { condition($0, .trackingUnavailable)?.status == .true }
+        #expect(condition(waiting, .trackingUnavailable)?.reason == "MLflowUnreachable")
+        let deadline = ContinuousClock.now + .seconds(30)
+        var pod = try await bench.client.get(.pods, namespace: "default", name: name)
+        while pod[path: ["metadata", "deletionTimestamp"]] == nil, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            guard let next = try? await bench.client.get(.pods, namespace: "default", name: name) else { break }
+            pod = next
+        }
+        let gone = (try? await bench.client.get(.pods, namespace: "default", name: name)) == nil
+        #expect(gone || pod[path: ["metadata", "deletionTimestamp"]] != nil, "stopped at the deadline: \(pod.serialized())")
     }
 
     @Test("MLflow calling the request invalid (400) is terminal: a condition with MLflow's words, no run, no pod")

@@ -35,8 +35,12 @@ public final class MLflowRunTracking: RunTracking {
         do {
             return try await client.createRun(experimentId: experimentID, name: name, tags: tags).runId
         } catch let error as MLflowError where error.statusCode.map({ (400..<500).contains($0) }) ?? false {
-            // Deleted or otherwise gone: look the experiment up again on the next try.
-            experimentIDs.withLock { ids in ids = ids.filter { $0.value != experimentID } }
+            // Deleted (or otherwise gone) since it was cached: say so as such, not as a refused request.
+            let names = experimentIDs.withLock { ids in
+                defer { ids = ids.filter { $0.value != experimentID } }
+                return ids.filter { $0.value == experimentID }.map(\.key)
+            }
+            for name in names { _ = try await self.experimentID(named: name) }
             throw error
         }
     }

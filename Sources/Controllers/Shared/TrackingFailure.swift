@@ -18,22 +18,32 @@ struct TrackingFailure: Sendable, CustomStringConvertible {
             (reason, retryable, message) = ("MLflowUnreachable", true, "\(what): \(error)")
             return
         }
+        // The same failure must read the same each time: the condition is then written once, and
+        // the job's own status write does not cut its back-off short.
+        let said = Self.withoutRetryCount(error.message)
         switch error.code {
         case .unreachable, .server:
-            (reason, retryable, message) = ("MLflowUnreachable", true, "\(what): \(error.message)")
+            (reason, retryable, message) = ("MLflowUnreachable", true, "\(what): \(said)")
         case .unauthenticated:
             (reason, retryable) = ("MLflowUnauthenticated", true)
             message =
-                "\(what): MLflow refused the controller's credentials (401): \(error.message); set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, from a Secret in the controller's environment"
+                "\(what): MLflow refused the controller's credentials (401): \(said); set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, from a Secret in the controller's environment"
         case .permissionDenied:
             (reason, retryable) = ("MLflowPermissionDenied", true)
-            message = "\(what): MLflow denied the controller's user (403): \(error.message); grant it access in MLflow"
-        case .decoding:
+            message = "\(what): MLflow denied the controller's user (403): \(said); grant it access in MLflow"
+        case .decoding, .notFound:
+            // A 404 with no MLflow error code is a proxy's or an ingress's page as often as MLflow's.
             (reason, retryable) = ("MLflowBadAnswer", true)
-            message = "\(what): \(error.message); is the tracking URI an MLflow server (and not a proxy's page)?"
+            message = "\(what): \(said); is the tracking URI an MLflow server (and not a proxy's page)?"
         default:
             (reason, retryable) = ("MLflowRejectedRequest", false)
-            message = "\(what): MLflow refused the request\(error.statusCode.map { " (\($0))" } ?? ""): \(error.message)"
+            message = "\(what): MLflow refused the request\(error.statusCode.map { " (\($0))" } ?? ""): \(said)"
         }
+    }
+
+    /// The message without the client's "(gave up after N attempts over S s)", which differs every time.
+    static func withoutRetryCount(_ message: String) -> String {
+        guard let range = message.range(of: " (gave up after ", options: .backwards), message.hasSuffix(" s)") else { return message }
+        return String(message[..<range.lowerBound])
     }
 }

@@ -30,13 +30,13 @@ public enum TrainingAttempts {
     /// - Parameters:
     ///   - attempts: attempts started so far (`status.attempts`).
     ///   - backoffLimit: failed attempts retried before the job fails (`spec.backoffLimit`, default 2).
-    ///   - pods: the job's pods (any order).
+    ///   - pods: the job's pods, those it controls by UID (any order).
     public static func step(
         job: String, attempts: Int, backoffLimit: Int, pods: [JSONValue], now: Date, initialBackoff: TimeInterval = initialBackoff
     ) -> Step {
         guard attempts > 0 else { return .start(attempt: 1) }
-        let name = TrainingPodTemplate.podName(job: job, attempt: attempts)
-        guard let pod = pod(named: name, in: pods) else { return .start(attempt: attempts) }
+        guard let pod = pod(attempt: attempts, podPrefix: job, in: pods) else { return .start(attempt: attempts) }
+        let name = pod[path: ["metadata", "name"]]?.stringValue ?? TrainingPodTemplate.podName(job: job, attempt: attempts)
         let terminated = trainerTermination(pod)
         switch pod[path: ["status", "phase"]]?.stringValue {
         case "Succeeded":
@@ -62,8 +62,12 @@ public enum TrainingAttempts {
         }
     }
 
-    static func pod(named name: String, in pods: [JSONValue]) -> JSONValue? {
-        pods.first { $0[path: ["metadata", "name"]]?.stringValue == name }
+    /// The pod of `attempt` among the job's own pods: the one labelled with the attempt, else the
+    /// one of its name. A pod made by an earlier release under another name scheme (`<job>-<attempt>`)
+    /// is still found by its label, so an upgrade never starts a second pod for a running attempt.
+    static func pod(attempt: Int, podPrefix: String, in pods: [JSONValue]) -> JSONValue? {
+        pods.first { $0[path: ["metadata", "labels", TrainingPodTemplate.attemptLabel]]?.stringValue == String(attempt) }
+            ?? pods.first { $0[path: ["metadata", "name"]]?.stringValue == TrainingPodTemplate.podName(job: podPrefix, attempt: attempt) }
     }
 
     /// The trainer container's `state.terminated` (exit code, message, finishedAt), once it has ended.

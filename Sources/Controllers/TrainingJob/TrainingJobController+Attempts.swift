@@ -38,7 +38,9 @@ extension TrainingJobController {
                     _ = try await tracking.run(id: runId)
                     update.clearTrackingUnavailable()
                 } catch {
-                    try await trackingFailed(job, update: update, doing: "checking the MLflow run", error)
+                    // A pod that trains sends no events: the deadline must not wait for the back-off.
+                    try await trackingFailed(
+                        job, update: update, doing: "checking the MLflow run", error, latest: Self.deadline(job.spec, update.status))
                 }
             }
             if try await update.write(with: client), started {
@@ -164,7 +166,12 @@ extension TrainingJobController {
     /// Ends a run that has not ended (the trainer ends the runs it finishes), first writing into it
     /// the results its trainer reported but could not record.
     func finishRun(_ runId: String, status: RunStatus, recordingFirst results: UnrecordedResults? = nil) async throws {
-        let run = try await tracking.run(id: runId)
+        let run: TrackedRun
+        do {
+            run = try await tracking.run(id: runId)
+        } catch let error as MLflowError where error.code == .notFound && error.mlflowCode != nil {
+            return  // deleted from MLflow (MLflow itself says so): nothing left to end
+        }
         guard !run.isFinished else { return }
         if let results { try await tracking.record(runID: runId, metrics: results.metrics(missingFrom: run), tags: results.tags) }
         try await tracking.end(runID: runId, status: status)

@@ -119,8 +119,9 @@ struct UnrecordedResults {
 
     /// Nil when the attempt's trainer recorded its results itself, or reported none.
     init?(podPrefix: String, attempt: Int, pods: [JSONValue]) {
-        let name = TrainingPodTemplate.podName(job: podPrefix, attempt: attempt)
-        guard let pod = TrainingAttempts.pod(named: name, in: pods), let terminated = TrainingAttempts.trainerTermination(pod) else {
+        guard let pod = TrainingAttempts.pod(attempt: attempt, podPrefix: podPrefix, in: pods),
+            let name = pod[path: ["metadata", "name"]]?.stringValue, let terminated = TrainingAttempts.trainerTermination(pod)
+        else {
             return nil
         }
         let summary = TrainerReport(terminationMessage: terminated["message"]?.stringValue ?? "")

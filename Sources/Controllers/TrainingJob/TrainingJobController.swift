@@ -114,15 +114,15 @@ public final class TrainingJobController: Reconciler {
         } catch {
             try await trackingFailed(job, update: update, doing: "creating the MLflow run", error)
         }
-        try await update.write(with: client)
+        let written = try await update.commit(with: client)
         await events.record(
             job, type: .normal, reason: "RunCreated", message: "attempt \(attempt): MLflow run \(update.status.runId ?? "")")
-        guard let runId = update.status.runId, update.status.attempts == 1, update.status.startTime != nil, job.spec.suspend != true,
+        guard let runId = written.status.runId, written.status.attempts == 1, written.status.startTime != nil, job.spec.suspend != true,
             pods(of: job).isEmpty
         else { return .done(.awaitChange) }
         // Attempt 1 and its run are in status: its pod now, rather than after another trip through the queue.
-        try await createPod(update.updatedObject, attempt: 1, runId: runId, update: update)
-        return .done(deadlineRequeue(job, update: update))
+        try await createPod(written.object, attempt: 1, runId: runId, update: written)
+        return .done(deadlineRequeue(job, update: written))
     }
 
     /// Suspended: no pod runs; resuming starts the current attempt again.
@@ -184,14 +184,20 @@ public final class TrainingJobController: Reconciler {
     /// An MLflow call failed: say so in status (`TrackingUnavailable`, with a reason naming
     /// MLflow's answer) and throw, so the work queue retries with back-off, or, for a request
     /// MLflow calls invalid, not until the job changes. The job does not fail for it.
-    func trackingFailed(_ job: TrainingJob, update: TrainingJobUpdate, doing what: String, _ error: any Error) async throws -> Never {
+    /// `latest`: when the job must be looked at again whatever the back-off (its deadline).
+    func trackingFailed(
+        _ job: TrainingJob, update: TrainingJobUpdate, doing what: String, _ error: any Error, latest: Date? = nil
+    ) async throws -> Never {
         let failure = TrackingFailure(doing: what, error)
         var update = update
         update.set(.trackingUnavailable, .true, reason: failure.reason, message: failure.message)
         if try await update.write(with: client) {
             await events.record(job, type: .warning, reason: failure.reason, message: failure.message)
         }
-        if failure.retryable { throw TransientError(failure.message, underlying: error) }
+        if failure.retryable {
+            let wait = latest.map { Duration.milliseconds(Int64(max(0, $0.timeIntervalSince(update.now)) * 1000) + 100) }
+            throw TransientError(failure.message, latest: wait, underlying: error)
+        }
         throw TerminalError(failure.message, underlying: error)
     }
 }
