@@ -96,6 +96,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Serving",
+            dependencies: [
+                "DataIO", "Learn", "Tracking", "KubeAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "Controllers",
             dependencies: [
                 "ControllerRuntime", "KubeClient", "KubeAPI", "TrainyardAPI", "Tracking", "Learn",
@@ -106,6 +118,7 @@ let package = Package(
             name: "trainyard",
             dependencies: [
                 "Controllers",
+                "Serving",
                 "Training",
                 "TrainyardAPI",
                 "DevCluster",
@@ -168,6 +181,14 @@ let package = Package(
             dependencies: [
                 "Controllers", "ControllerRuntime", "KubeClient", "TrainyardAPI", "KubeAPI", "Tracking", "DevRuntime", "DevCluster",
                 "TrainyardTesting",
+            ]
+        ),
+        .testTarget(
+            name: "ServingTests",
+            dependencies: [
+                "Serving", "Learn", "DataIO", "Tracking", "KubeAPI", "TrainyardTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrainyardTesting"]),

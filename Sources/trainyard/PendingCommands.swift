@@ -23,8 +23,3 @@ struct StandardError: TextOutputStream {
 enum FileHandleStderr {
     static func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 }
-
-struct ServeCommand: PendingCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve a model over HTTP (not implemented yet).")
-    static let pendingIssue = "the model server arrives in a later issue"
-}
