@@ -204,6 +204,8 @@ enum InferenceProtocol {
                 if k == 0 {
                     out.key("datatype")
                     out.string("FP64")
+                    out.key("parameters")
+                    out.raw("{\"content_type\":\"np\"}")
                     out.key("data")
                     out.beginArray()
                     for r in 0..<n { out.number(predictions.values[r]) }
@@ -211,6 +213,8 @@ enum InferenceProtocol {
                 } else if let labels = integerLabels(predictions.classes) {
                     out.key("datatype")
                     out.string("INT64")
+                    out.key("parameters")
+                    out.raw("{\"content_type\":\"np\"}")
                     out.key("data")
                     out.beginArray()
                     for r in 0..<n { out.integer(Int(labels[predictions.classIndex(r)])) }
@@ -218,6 +222,8 @@ enum InferenceProtocol {
                 } else {
                     out.key("datatype")
                     out.string("BYTES")
+                    out.key("parameters")
+                    out.raw("{\"content_type\":\"np\"}")
                     out.key("data")
                     out.beginArray()
                     for r in 0..<n { out.string(predictions.classes[predictions.classIndex(r)]) }
@@ -231,6 +237,8 @@ enum InferenceProtocol {
                 out.endArray()
                 out.key("datatype")
                 out.string("FP64")
+                out.key("parameters")
+                out.raw("{\"content_type\":\"np\"}")
                 out.key("data")
                 out.beginArray()
                 for v in predictions.values { out.number(v) }

@@ -72,8 +72,8 @@ public final class ModelServer: Sendable {
     }
 
     /// Every route, for a live server or for in-process tests.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<ServingRequestContext> {
+        let router = Router(context: ServingRequestContext.self)
         router.add(middleware: RequestMiddleware(server: self))
         // MLflow scoring protocol.
         router.get("ping") { [self] _, _ in try readiness(.mlflow) }
@@ -136,7 +136,7 @@ public final class ModelServer: Sendable {
     }
 
     /// The model a `/v2/models/NAME[/versions/V]` route names: 404 unless it is the one served.
-    private func addressed(_ context: BasicRequestContext) throws(ServingError) -> ServedModel {
+    private func addressed(_ context: ServingRequestContext) throws(ServingError) -> ServedModel {
         let model = try current(.inference)
         let name = context.parameters.get("name") ?? ""
         guard name == model.name else {
@@ -173,7 +173,7 @@ public final class ModelServer: Sendable {
         }
     }
 
-    private func invocations(_ request: Request, context: BasicRequestContext) async throws(ServingError) -> Response {
+    private func invocations(_ request: Request, context: ServingRequestContext) async throws(ServingError) -> Response {
         let contentType = try ScoringProtocol.ContentType(header: request.headers[.contentType])
         let model = try current(.mlflow)
         let bytes = try await body(request, dialect: .mlflow)
@@ -187,12 +187,12 @@ public final class ModelServer: Sendable {
         metrics.scored(rows: predictions.rowCount, protocol: "mlflow")
         if let payloadLog {
             payloadLog.record(
-                requestID: requestID(request), model: model, protocol: "mlflow", frame: payloadInputs(input, model: model), predictions: predictions)
+                requestID: context.requestID, model: model, protocol: "mlflow", frame: payloadInputs(input, model: model), predictions: predictions)
         }
         return json(ScoringProtocol.answer(predictions, model: model))
     }
 
-    private func infer(_ request: Request, context: BasicRequestContext) async throws(ServingError) -> Response {
+    private func infer(_ request: Request, context: ServingRequestContext) async throws(ServingError) -> Response {
         let model = try addressed(context)
         let bytes = try await body(request, dialect: .inference)
         let parsed = try InferenceProtocol.parse(bytes, model: model)
@@ -204,7 +204,7 @@ public final class ModelServer: Sendable {
             throw error.inDialect(.inference)
         }
         metrics.scored(rows: predictions.rowCount, protocol: "v2")
-        let id = parsed.id ?? requestID(request)
+        let id = parsed.id ?? context.requestID
         if let payloadLog {
             payloadLog.record(
                 requestID: id, model: model, protocol: "v2", frame: payloadInputs(.cells(parsed.batch), model: model), predictions: predictions)
@@ -214,7 +214,7 @@ public final class ModelServer: Sendable {
 
     // MARK: Helpers
 
-    /// The client's `X-Request-ID`, or one made up here.
+    /// The client's `X-Request-ID`, or one made up here (once per request, by the middleware).
     func requestID(_ request: Request) -> String {
         if let given = request.headers[Self.requestIDField], !given.isEmpty { return given }
         return "\(requestPrefix)-\(requestCounter.wrappingAdd(1, ordering: .relaxed).newValue)"
@@ -254,7 +254,7 @@ public final class ModelServer: Sendable {
         return out
     }
 
-    func logRequest(_ request: Request, status: Int, duration: Duration, route: String, error: String?) {
+    func logRequest(_ request: Request, requestID: String, status: Int, duration: Duration, route: String, error: String?) {
         switch configuration.requestLog {
         case .none: return
         case .errors where status < 400: return
@@ -263,7 +263,7 @@ public final class ModelServer: Sendable {
         var metadata: Logger.Metadata = [
             "method": "\(request.method)", "path": "\(request.uri.path)", "route": "\(route)", "status": "\(status)",
             "duration_ms": "\(String(format: "%.3f", Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000))",
-            "request_id": "\(requestID(request))",
+            "request_id": "\(requestID)",
         ]
         if let error { metadata["error"] = "\(error)" }
         logger.log(level: status >= 500 ? .error : status >= 400 ? .warning : .info, "request", metadata: metadata)
@@ -273,7 +273,7 @@ public final class ModelServer: Sendable {
 /// Counts, times and logs every request; turns errors that are not the server's own into answers
 /// in the route's dialect.
 struct RequestMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = ServingRequestContext
     let server: ModelServer
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -281,15 +281,15 @@ struct RequestMiddleware: RouterMiddleware {
         let start = clock.now
         server.metrics.started()
         // One id per request, given or made here, seen by the handler, the log and the client.
-        var request = request
+        var context = context
         let id = server.requestID(request)
-        request.headers[ModelServer.requestIDField] = id
+        context.requestID = id
         do {
             var response = try await next(request, context)
             let duration = clock.now - start
             let route = context.endpointPath ?? "unmatched"
             server.metrics.finished(route: route, status: response.status.code, duration: duration)
-            server.logRequest(request, status: response.status.code, duration: duration, route: route, error: nil)
+            server.logRequest(request, requestID: id, status: response.status.code, duration: duration, route: route, error: nil)
             response.headers[ModelServer.requestIDField] = id
             return response
         } catch {
@@ -302,7 +302,7 @@ struct RequestMiddleware: RouterMiddleware {
                 }
             let message = (answered as? ServingError)?.message ?? "\(answered)"
             server.metrics.finished(route: route, status: answered.status.code, duration: duration)
-            server.logRequest(request, status: answered.status.code, duration: duration, route: route, error: message)
+            server.logRequest(request, requestID: id, status: answered.status.code, duration: duration, route: route, error: message)
             throw answered
         }
     }
@@ -326,5 +326,16 @@ struct ModelLoading: Service {
                 "seconds": "\(String(format: "%.3f", Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)))",
             ])
         try await gracefulShutdown()
+    }
+}
+
+/// Hummingbird's request context plus the request's id.
+public struct ServingRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The client's `X-Request-ID`, or one the server made up.
+    public var requestID = ""
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
     }
 }

@@ -21,12 +21,16 @@ extension GradientBoostedModel {
     /// probability (`sigmoid(baseScore)`) for `binary:logistic`, the values themselves for squared
     /// error and for softmax (one margin per class, as XGBoost 3.2 writes `multi:softprob`).
     /// Categorical splits are written as XGBoost's (`split_type` 1, the categories that go right).
+    /// A classifier carries the `scikit_learn` attribute `{"_estimator_type": "classifier"}`.
     ///
     /// Throws `ModelError` (`.nonFiniteValues`) when a threshold, leaf value, gain, hessian sum or
     /// the base score is NaN, infinite, or outside float32's range, since XGBoost could not load it.
     public func xgboostJSON() throws -> [UInt8] {
         var json = XGBoostJSONWriter()
-        json.raw("{\"learner\":{\"attributes\":{},\"feature_names\":[")
+        // A classifier says so the way XGBoost's scikit-learn wrapper does, so XGBClassifier (and
+        // MLServer, which tries XGBRegressor first) loads it as one, with predict_proba.
+        let attributes = objective == .squaredError ? "{}" : "{\"scikit_learn\":\"{\\\"_estimator_type\\\": \\\"classifier\\\"}\"}"
+        json.raw("{\"learner\":{\"attributes\":\(attributes),\"feature_names\":[")
         for (i, name) in featureNames.enumerated() {
             if i > 0 { json.raw(",") }
             json.string(name)
