@@ -34,6 +34,15 @@ public struct ControllerBuilder<Resource: KubernetesResource> {
         return builder
     }
 
+    /// Objects of another type that are not children: a change to one reconciles the primary
+    /// objects `map` names (controller-runtime's `Watches` with a map function).
+    public func watches<Other: KubernetesResource>(_: Other.Type, map: @escaping @Sendable (Other) -> [ObjectKey]) -> Self {
+        var builder = self
+        let informer = manager.informer(Other.self)
+        builder.owned.append { $0.watch(informer, map: map) }
+        return builder
+    }
+
     /// The per-key back-off after a failed reconcile (exponential; the work queue's default otherwise).
     public func backoff(_ backoff: Backoff) -> Self {
         var builder = self

@@ -189,7 +189,7 @@ public final class ModelServer: Sendable {
             payloadLog.record(
                 requestID: context.requestID, model: model, protocol: "mlflow", frame: payloadInputs(input, model: model), predictions: predictions)
         }
-        return json(ScoringProtocol.answer(predictions, model: model))
+        return scored(ScoringProtocol.answer(predictions, model: model), model: model)
     }
 
     private func infer(_ request: Request, context: ServingRequestContext) async throws(ServingError) -> Response {
@@ -209,7 +209,7 @@ public final class ModelServer: Sendable {
             payloadLog.record(
                 requestID: id, model: model, protocol: "v2", frame: payloadInputs(.cells(parsed.batch), model: model), predictions: predictions)
         }
-        return json(InferenceProtocol.answer(predictions, request: parsed, id: id, model: model))
+        return scored(InferenceProtocol.answer(predictions, request: parsed, id: id, model: model), model: model)
     }
 
     // MARK: Helpers
@@ -242,6 +242,16 @@ public final class ModelServer: Sendable {
                 )
             }
         }
+    }
+
+    static let modelVersionField = HTTPField.Name("X-Model-Version")!
+
+    /// A scoring answer, with the model version that made it in `X-Model-Version` (so a client can
+    /// see a rollout's switch).
+    private func scored(_ text: String, model: ServedModel) -> Response {
+        var response = json(text)
+        if let version = model.version { response.headers[Self.modelVersionField] = version }
+        return response
     }
 
     private func json(_ text: String) -> Response {
@@ -303,7 +313,10 @@ struct RequestMiddleware: RouterMiddleware {
             let message = (answered as? ServingError)?.message ?? "\(answered)"
             server.metrics.finished(route: route, status: answered.status.code, duration: duration)
             server.logRequest(request, requestID: id, status: answered.status.code, duration: duration, route: route, error: message)
-            throw answered
+            // Answered here rather than thrown, so a refused request carries its id too.
+            var response = try answered.response(from: request, context: context)
+            response.headers[ModelServer.requestIDField] = id
+            return response
         }
     }
 }

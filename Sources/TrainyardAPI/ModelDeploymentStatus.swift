@@ -13,6 +13,8 @@ public struct ModelDeploymentStatus: Codable, Sendable, Equatable {
     public var url: String?
     public var replicas: Int?
     public var readyReplicas: Int?
+    /// The server pods' label selector, for the scale subresource (`kubectl scale`, an HPA).
+    public var selector: String?
 
     public init(
         observedGeneration: Int64? = nil,
@@ -22,7 +24,8 @@ public struct ModelDeploymentStatus: Codable, Sendable, Equatable {
         runId: String? = nil,
         url: String? = nil,
         replicas: Int? = nil,
-        readyReplicas: Int? = nil
+        readyReplicas: Int? = nil,
+        selector: String? = nil
     ) {
         self.observedGeneration = observedGeneration
         self.phase = phase
@@ -32,6 +35,7 @@ public struct ModelDeploymentStatus: Codable, Sendable, Equatable {
         self.url = url
         self.replicas = replicas
         self.readyReplicas = readyReplicas
+        self.selector = selector
     }
 }
 

@@ -65,6 +65,15 @@ struct ControllerCommand: AsyncParsableCommand {
     )
     var mlflowCleanupTimeout = 300
 
+    @Option(help: "Image of model server pods when a ModelDeployment gives none (default: --trainer-image; it is the same binary).")
+    var serverImage: String?
+
+    @Option(
+        help:
+            "How often a ModelDeployment's alias is looked up again in the MLflow registry, in seconds: a promotion by a TrainingJob is seen at once, one made elsewhere within this interval."
+    )
+    var modelPollInterval = 30
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
@@ -83,6 +92,9 @@ struct ControllerCommand: AsyncParsableCommand {
         }
         guard mlflowCleanupTimeout >= 0 else {
             throw ValidationError("--mlflow-cleanup-timeout: must be 0 seconds or more, got \(mlflowCleanupTimeout)")
+        }
+        guard modelPollInterval >= 1 else {
+            throw ValidationError("--model-poll-interval: must be 1 second or more, got \(modelPollInterval)")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError(
@@ -161,7 +173,12 @@ struct ControllerCommand: AsyncParsableCommand {
         settings.trainerTrackingRetrySeconds = trainerTrackingPatience
         settings.cleanupTrackingTimeout = .seconds(mlflowCleanupTimeout)
         TrainingJobController.register(with: manager, settings: settings, logger: logger)
-        logger.info("reconciling TrainingJobs", metadata: ["mlflow": "\(uri)", "trainerImage": "\(trainerImage)"])
+        var serving = ModelDeploymentSettings(image: serverImage ?? trainerImage, mlflow: mlflow)
+        serving.pollInterval = .seconds(modelPollInterval)
+        ModelDeploymentController.register(with: manager, settings: serving, logger: logger)
+        logger.info(
+            "reconciling TrainingJobs and ModelDeployments",
+            metadata: ["mlflow": "\(uri)", "trainerImage": "\(trainerImage)", "serverImage": "\(serverImage ?? trainerImage)"])
         do {
             try await manager.run()
         } catch {

@@ -1,0 +1,156 @@
+import Foundation
+import KubeAPI
+import TrainyardAPI
+
+/// The children of a ModelDeployment: a Deployment whose pods run `trainyard serve` on one pinned
+/// model version (so changing the version is a template change Kubernetes rolls, with
+/// `maxUnavailable: 0`: the old version serves until new pods are ready), and a Service on
+/// `spec.port`. Pods are locked down as training pods are. Pure: the same inputs give the same
+/// objects, so a re-reconcile writes nothing.
+public enum ModelServerTemplate {
+    /// Label on the Deployment, its pods and the Service selector.
+    public static let deploymentLabel = "trainyard.dev/model-deployment"
+    public static let versionLabel = "trainyard.dev/model-version"
+    /// Annotation holding a hash of what the controller last applied, so it can tell a no-op.
+    public static let appliedHashAnnotation = "trainyard.dev/applied-hash"
+    public static let containerName = "server"
+    /// The port the server listens on inside the pod (the Service maps `spec.port` to it).
+    public static let containerPort = 8080
+    public static let defaultPort = 8080
+    static let nonRootUser: Int64 = 65532
+
+    public struct Inputs: Sendable {
+        public var deployment: ModelDeployment
+        public var version: Int
+        public var runId: String?
+        public var trackingURI: String
+        public var defaultImage: String
+
+        public init(deployment: ModelDeployment, version: Int, runId: String?, trackingURI: String, defaultImage: String) {
+            self.deployment = deployment
+            self.version = version
+            self.runId = runId
+            self.trackingURI = trackingURI
+            self.defaultImage = defaultImage
+        }
+    }
+
+    /// The name of both children: the ModelDeployment's own.
+    public static func childName(_ md: ModelDeployment) -> String { md.metadata.name ?? "" }
+
+    static func selector(_ md: ModelDeployment) -> [String: JSONValue] {
+        [deploymentLabel: .string(TrainingPodTemplate.labelValue(childName(md)))]
+    }
+
+    /// The label selector of the server pods, as text (`status.selector`, for the scale subresource).
+    public static func selectorText(_ md: ModelDeployment) -> String {
+        "\(deploymentLabel)=\(TrainingPodTemplate.labelValue(childName(md)))"
+    }
+
+    static func owner(_ md: ModelDeployment) -> JSONValue {
+        [
+            "apiVersion": .string(ModelDeployment.groupVersion), "kind": .string(ModelDeployment.kind), "name": .string(childName(md)),
+            "uid": .string(md.metadata.uid ?? ""), "controller": true, "blockOwnerDeletion": true,
+        ]
+    }
+
+    static func labels(_ md: ModelDeployment) -> [String: JSONValue] {
+        var labels = selector(md)
+        labels["app.kubernetes.io/name"] = "trainyard-server"
+        labels["app.kubernetes.io/managed-by"] = "trainyard"
+        if let partOf = md.metadata.labels?["app.kubernetes.io/part-of"] { labels["app.kubernetes.io/part-of"] = .string(partOf) }
+        return labels
+    }
+
+    public static func deployment(_ inputs: Inputs) throws -> JSONValue {
+        let md = inputs.deployment
+        let spec = md.spec
+        let model = "models:/\(spec.model.name)/\(inputs.version)"
+        let args: [String] = [
+            "serve", "--model", model, "--name", spec.model.name, "--tracking-uri", inputs.trackingURI, "--log-format", "json",
+        ]
+        let probe: (String, Int) -> JSONValue = { path, period in
+            [
+                "httpGet": ["path": .string(path), "port": "http"], "periodSeconds": .int(Int64(period)), "timeoutSeconds": 2,
+                "failureThreshold": 3,
+            ]
+        }
+        var container: [String: JSONValue] = [
+            "name": .string(containerName), "image": .string(spec.image ?? inputs.defaultImage), "args": .array(args.map { .string($0) }),
+            "ports": [["name": "http", "containerPort": .int(Int64(containerPort)), "protocol": "TCP"]],
+            "env": [["name": "TMPDIR", "value": "/tmp"], ["name": "TRAINYARD_MODEL_CACHE", "value": "/cache"]],
+            "readinessProbe": probe("/v2/health/ready", 2), "livenessProbe": probe("/v2/health/live", 10),
+            "terminationMessagePolicy": "FallbackToLogsOnError",
+            "volumeMounts": [["name": "tmp", "mountPath": "/tmp"], ["name": "model-cache", "mountPath": "/cache"]],
+            "securityContext": [
+                "allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "runAsNonRoot": true,
+                "capabilities": ["drop": ["ALL"]],
+            ],
+        ]
+        if let resources = spec.resources { container["resources"] = try JSONValue(encoding: resources) }
+        var podSpec: [String: JSONValue] = [
+            "containers": [.object(container)],
+            "volumes": [["name": "tmp", "emptyDir": [:]], ["name": "model-cache", "emptyDir": [:]]],
+            "securityContext": [
+                "runAsNonRoot": true, "runAsUser": .int(nonRootUser), "runAsGroup": .int(nonRootUser), "fsGroup": .int(nonRootUser),
+                "seccompProfile": ["type": "RuntimeDefault"],
+            ],
+            "automountServiceAccountToken": false,
+        ]
+        if let account = spec.serviceAccountName { podSpec["serviceAccountName"] = .string(account) }
+        if let selector = spec.nodeSelector, !selector.isEmpty { podSpec["nodeSelector"] = try JSONValue(encoding: selector) }
+        if let tolerations = spec.tolerations, !tolerations.isEmpty { podSpec["tolerations"] = try JSONValue(encoding: tolerations) }
+        var podLabels = labels(md)
+        podLabels[versionLabel] = .string(String(inputs.version))
+        var podAnnotations: [String: JSONValue] = ["trainyard.dev/model": .string(model)]
+        if let runId = inputs.runId { podAnnotations["trainyard.dev/run-id"] = .string(runId) }
+        var object: JSONValue = [
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": [
+                "name": .string(childName(md)), "namespace": .string(md.metadata.namespace ?? "default"), "labels": .object(labels(md)),
+                "ownerReferences": [owner(md)],
+            ],
+            "spec": [
+                "replicas": .int(Int64(spec.replicas ?? 1)),
+                "selector": ["matchLabels": .object(selector(md))],
+                "strategy": ["type": "RollingUpdate", "rollingUpdate": ["maxUnavailable": 0, "maxSurge": 1]],
+                "template": [
+                    "metadata": ["labels": .object(podLabels), "annotations": .object(podAnnotations)],
+                    "spec": .object(podSpec),
+                ],
+            ],
+        ]
+        object[path: ["metadata", "annotations"]] = [appliedHashAnnotation: .string(hash(object))]
+        return object
+    }
+
+    public static func service(_ md: ModelDeployment) -> JSONValue {
+        var object: JSONValue = [
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": [
+                "name": .string(childName(md)), "namespace": .string(md.metadata.namespace ?? "default"), "labels": .object(labels(md)),
+                "ownerReferences": [owner(md)],
+            ],
+            "spec": [
+                "type": "ClusterIP", "selector": .object(selector(md)),
+                "ports": [["name": "http", "port": .int(Int64(md.spec.port ?? defaultPort)), "targetPort": "http", "protocol": "TCP"]],
+            ],
+        ]
+        object[path: ["metadata", "annotations"]] = [appliedHashAnnotation: .string(hash(object))]
+        return object
+    }
+
+    /// 16 hex digits of FNV-1a over the object's canonical JSON (sorted keys).
+    static func hash(_ object: JSONValue) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in object.serialized().utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return String(hash, radix: 16)
+    }
+
+    /// Whether `existing` (as cached) is what `desired` would write: the same applied hash.
+    static func isCurrent(_ existing: JSONValue?, desired: JSONValue) -> Bool {
+        guard let existing else { return false }
+        let hashPath = ["metadata", "annotations", appliedHashAnnotation]
+        return existing[path: hashPath] != nil && existing[path: hashPath] == desired[path: hashPath]
+    }
+}
