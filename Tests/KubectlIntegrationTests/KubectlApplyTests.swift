@@ -16,7 +16,7 @@ struct KubectlApplyTests {
         #expect(created.components(separatedBy: " created").count - 1 == 3, "\(created)")
 
         let table = try await cluster.kubectlOK("get", "tj,md,bp")
-        for header in ["PHASE", "MODEL", "VERSION", "METRIC", "AGE", "ALIAS", "READY", "REPLICAS", "ROWS", "DRIFT"] {
+        for header in ["PHASE", "MODEL", "VERSION", "METRIC", "AGE", "ALIAS", "READY", "URL", "ROWS", "DRIFT"] {
             #expect(table.contains(header), "missing column \(header) in:\n\(table)")
         }
         #expect(table.contains("trainingjob.trainyard.dev/credit-default-gbdt"))

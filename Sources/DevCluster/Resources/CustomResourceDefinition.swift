@@ -39,7 +39,8 @@ enum CustomResourceDefinition {
                 categories: names["categories"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                 hasStatusSubresource: version[path: ["subresources", "status"]] != nil,
                 tracksGeneration: true, schema: schema ?? nil, openAPISchema: schemaJSON, printerColumns: columns,
-                definedBy: crd[path: ["metadata", "name"]]?.stringValue)
+                definedBy: crd[path: ["metadata", "name"]]?.stringValue,
+                scaleSubresource: CustomResourceScale(json: version[path: ["subresources", "scale"]]))
             if let listKind = names["listKind"]?.stringValue { info.listKind = listKind }
             result.append(info)
         }
@@ -80,6 +81,9 @@ enum CustomResourceDefinition {
                     detail: "must have exactly one version marked as storage version"))
         }
         for (i, version) in versions.enumerated() {
+            if let scale = version[path: ["subresources", "scale"]] {
+                errors += CustomResourceScale.validate(definition: scale, field: "spec.versions[\(i)].subresources")
+            }
             guard let schema = version[path: ["schema", "openAPIV3Schema"]] else { continue }
             do throws(SchemaError) {
                 _ = try StructuralSchema(json: schema)

@@ -25,6 +25,8 @@ public struct ResourceInfo: Sendable, Equatable {
     public var printerColumns: [PrinterColumn]
     /// The CustomResourceDefinition that defines this resource, if any.
     public var definedBy: String?
+    /// For custom resources whose CRD declares `subresources.scale`: where `/scale` reads and writes.
+    public var scaleSubresource: CustomResourceScale?
 
     /// `group/version`, or just `version` for the core group.
     public var groupVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
@@ -41,7 +43,8 @@ public struct ResourceInfo: Sendable, Equatable {
         group: String, version: String, resource: String, singular: String, kind: String,
         namespaced: Bool, shortNames: [String] = [], categories: [String] = [],
         hasStatusSubresource: Bool = false, tracksGeneration: Bool = false,
-        schema: StructuralSchema? = nil, openAPISchema: JSONValue? = nil, printerColumns: [PrinterColumn] = [], definedBy: String? = nil
+        schema: StructuralSchema? = nil, openAPISchema: JSONValue? = nil, printerColumns: [PrinterColumn] = [], definedBy: String? = nil,
+        scaleSubresource: CustomResourceScale? = nil
     ) {
         self.group = group
         self.version = version
@@ -58,6 +61,7 @@ public struct ResourceInfo: Sendable, Equatable {
         self.openAPISchema = openAPISchema
         self.printerColumns = printerColumns
         self.definedBy = definedBy
+        self.scaleSubresource = scaleSubresource
     }
 
     public static func == (lhs: ResourceInfo, rhs: ResourceInfo) -> Bool {
@@ -65,6 +69,7 @@ public struct ResourceInfo: Sendable, Equatable {
             && lhs.kind == rhs.kind && lhs.namespaced == rhs.namespaced && lhs.shortNames == rhs.shortNames
             && lhs.categories == rhs.categories && lhs.hasStatusSubresource == rhs.hasStatusSubresource
             && lhs.printerColumns == rhs.printerColumns && lhs.definedBy == rhs.definedBy
+            && lhs.scaleSubresource == rhs.scaleSubresource
     }
 }
 

@@ -91,6 +91,13 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         APIError(code: 400, reason: "BadRequest", message: message)
     }
 
+    /// A 500 as `errors.NewInternalError(err)` words it: the server holds something it cannot serve.
+    static func internalError(_ cause: String) -> APIError {
+        APIError(
+            code: 500, reason: "InternalError", message: "Internal error occurred: \(cause)",
+            details: ["causes": [["message": .string(cause)]]])
+    }
+
     static func methodNotAllowed(_ method: String) -> APIError {
         APIError(code: 405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource")
     }

@@ -2,7 +2,8 @@ import Foundation
 import KubeAPI
 
 /// The subresources a pod runtime and `kubectl scale` need: `pods/binding` (and the `bindings`
-/// collection) and `/scale` of workloads. Pod logs are in `APIHandler+PodLogs.swift`.
+/// collection) and `/scale` of workloads and of custom resources that declare it. Pod logs are in
+/// `APIHandler+PodLogs.swift`.
 extension APIHandler {
     /// `POST pods/{name}/binding` or `POST bindings`: 201 with a Success Status, as the real server answers.
     func binding(_ request: APIRequest, namespace: String, podName: String?) throws(APIError) -> APIResponse {
@@ -16,12 +17,12 @@ extension APIHandler {
             status: 201, body: ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "code": 201], warnings: [])
     }
 
-    /// `GET`, `PUT` and `PATCH` of `<workload>/{name}/scale`.
+    /// `GET`, `PUT` and `PATCH` of `<resource>/{name}/scale`.
     func scale(_ request: APIRequest, _ r: ResourceInfo, namespace: String, name: String) throws(APIError) -> APIResponse {
         switch request.method {
         case "GET":
             guard let parent = store.read({ $0.get(r, namespace: namespace, name: name) }) else { throw .notFound(r, name: name) }
-            return .json(status: 200, body: representScale(request, ScaleSubresource.scale(of: parent)), warnings: [])
+            return .json(status: 200, body: representScale(request, try ScaleSubresource.read(parent, r)), warnings: [])
         case "PUT":
             let body = try decodeBody(request)
             let options = try writeOptions(request)
