@@ -27,7 +27,10 @@ public struct ModelStore: Sendable {
     }
 
     /// Resolves `uri` and brings its files `names` (relative to the model directory) to disk.
+    /// A model version or a run's model that is in the cache already is used without asking
+    /// MLflow at all, so a server restarting while MLflow is down still loads it.
     public func download(_ uri: ModelURI, files names: [String]) async throws -> Download {
+        if let cached = cachedImmutable(uri, files: names) { return cached }
         let resolved = try await client.resolve(uri)
         guard let cacheDirectory else {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-model-\(UUID().uuidString)").path
@@ -42,6 +45,7 @@ public struct ModelStore: Sendable {
         let key = Self.cacheKey(artifactURI: resolved.artifactURI, names: names)
         let directory = (cacheDirectory as NSString).appendingPathComponent(key)
         if names.allSatisfy({ FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent($0)) }) {
+            rememberImmutable(uri, files: names, resolved: resolved, key: key)
             return Download(directory: directory, resolved: resolved, fromCache: true, isTemporary: false)
         }
         // Into a scratch directory beside it, then renamed: a reader never sees half a model, and
@@ -61,7 +65,41 @@ public struct ModelStore: Sendable {
                 throw error
             }
         }
+        rememberImmutable(uri, files: names, resolved: resolved, key: key)
         return Download(directory: directory, resolved: resolved, fromCache: false, isTemporary: false)
+    }
+
+    /// Where the cache notes which entry an immutable URI (a version, a run's path) resolved to.
+    private func referencePath(_ uri: ModelURI, files names: [String]) -> String? {
+        guard let cacheDirectory else { return nil }
+        switch uri {
+        case .version, .run: break
+        default: return nil
+        }
+        return (cacheDirectory as NSString).appendingPathComponent(".refs/" + Self.cacheKey(artifactURI: uri.description, names: names))
+    }
+
+    /// The cache entry an immutable URI resolved to before, if it is still complete.
+    private func cachedImmutable(_ uri: ModelURI, files names: [String]) -> Download? {
+        guard let cacheDirectory, let reference = referencePath(uri, files: names),
+            let text = try? String(contentsOfFile: reference, encoding: .utf8)
+        else { return nil }
+        let lines = text.split(separator: "\n").map(String.init)
+        guard lines.count == 2, !lines[0].contains("/") else { return nil }
+        let directory = (cacheDirectory as NSString).appendingPathComponent(lines[0])
+        guard names.allSatisfy({ FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent($0)) }) else { return nil }
+        var resolved = ResolvedModel(artifactURI: lines[1])
+        if case .version(let name, let version) = uri {
+            resolved.name = name
+            resolved.version = version
+        }
+        return Download(directory: directory, resolved: resolved, fromCache: true, isTemporary: false)
+    }
+
+    private func rememberImmutable(_ uri: ModelURI, files names: [String], resolved: ResolvedModel, key: String) {
+        guard let reference = referencePath(uri, files: names) else { return }
+        try? FileManager.default.createDirectory(atPath: (reference as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? Data("\(key)\n\(resolved.artifactURI)\n".utf8).write(to: URL(fileURLWithPath: reference), options: .atomic)
     }
 
     /// A file name for the cache entry of these files of this artifact: readable, and unique by

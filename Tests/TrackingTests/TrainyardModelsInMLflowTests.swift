@@ -345,8 +345,20 @@ extension MLflowClientTests {
             let moved = try await store.download(.alias(name: name, alias: "champion"), files: files)
             #expect(!moved.fromCache && moved.resolved.version == "2" && moved.directory != first.directory, "the alias moved")
             #expect(FileManager.default.contentsEqual(atPath: moved.directory + "/model.json", andPath: directory + "/out5/model.json"))
-            let entries = try FileManager.default.contentsOfDirectory(atPath: directory + "/cache")
+            let entries = try FileManager.default.contentsOfDirectory(atPath: directory + "/cache").filter { $0 != ".refs" }
             #expect(entries.count == 2 && !entries.contains { $0.hasPrefix(".") }, "two complete entries, no scratch left: \(entries)")
+
+            // A version once downloaded loads with MLflow out of reach (a server restarting during an outage).
+            var unreachable = try MLflowConfiguration(trackingURI: "http://127.0.0.1:1")
+            unreachable.retryFor = .zero
+            let offline = MLflowClient(unreachable)
+            let fromCache = try await ModelStore(client: offline, cacheDirectory: directory + "/cache")
+                .download(.version(name: name, version: "1"), files: files)
+            #expect(fromCache.fromCache && fromCache.directory == first.directory && fromCache.resolved.version == "1")
+            await #expect(throws: MLflowError.self, "an alias is always looked up") {
+                _ = try await ModelStore(client: offline, cacheDirectory: directory + "/cache").download(.alias(name: name, alias: "champion"), files: files)
+            }
+            try? await offline.shutdown()
 
             let uncached = try await ModelStore(client: client).download(.version(name: name, version: "2"), files: files)
             #expect(uncached.isTemporary && !uncached.fromCache)
