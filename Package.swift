@@ -189,6 +189,8 @@ let package = Package(
                 "Serving", "Learn", "DataIO", "Tracking", "KubeAPI", "TrainyardTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrainyardTesting"]),

@@ -63,7 +63,8 @@ enum InferenceProtocol {
                 let available = model.isClassifier ? ["predict", "predict_proba"] : ["predict"]
                 guard let output = Output(rawValue: name), available.contains(name) else {
                     throw ServingError(
-                        .badRequest, "outputs[\(i)].name: \"\(name)\" is not an output of this model; it has \(available.joined(separator: ", "))")
+                        .badRequest,
+                        "outputs[\(i)].name: \"\(name)\" is not an output of this model; it has \(available.joined(separator: ", "))")
                 }
                 if !outputs.contains(output) { outputs.append(output) }
             }
@@ -82,7 +83,9 @@ enum InferenceProtocol {
         var data: [JSONValue]
 
         init(_ value: JSONValue, field: String) throws(ServingError) {
-            guard case .object(let fields) = value else { throw ServingError(.badRequest, "\(field): expected a tensor object, got \(value.typeName)") }
+            guard case .object(let fields) = value else {
+                throw ServingError(.badRequest, "\(field): expected a tensor object, got \(value.typeName)")
+            }
             guard case .string(let name)? = fields["name"] else { throw ServingError(.badRequest, "\(field).name: expected a string") }
             guard case .array(let dims)? = fields["shape"], !dims.isEmpty else {
                 throw ServingError(.badRequest, "\(field).shape: expected an array of dimensions, such as [rows, features]")
@@ -103,14 +106,18 @@ enum InferenceProtocol {
             guard let data = fields["data"] else { throw ServingError(.badRequest, "\(field).data: missing") }
             var flat: [JSONValue] = []
             Self.flatten(data, into: &flat)
-            let expected = shape.reduce(1, *)
+            // Dimensions come from the client: a product past Int.max is refused, not trapped on.
+            guard let expected = InferenceProtocol.product(shape) else {
+                throw ServingError(.badRequest, "\(field).shape: \(shape) holds more values than any request can carry")
+            }
             guard flat.count == expected else {
                 throw ServingError(
                     .badRequest, "\(field): shape \(shape) holds \(expected) values, but data has \(flat.count)")
             }
             if datatype != "BYTES" {
                 if let text = flat.first(where: { if case .string = $0 { return true } else { return false } }) {
-                    throw ServingError(.badRequest, "\(field).data: \(text.serialized()) is text, but datatype is \(datatype); send text as BYTES")
+                    throw ServingError(
+                        .badRequest, "\(field).data: \(text.serialized()) is text, but datatype is \(datatype); send text as BYTES")
                 }
             }
             self.name = name
@@ -135,7 +142,7 @@ enum InferenceProtocol {
         let f = features.count
         if tensors.count == 1, !(f == 1 && tensors[0].name == features[0]) {
             let tensor = tensors[0]
-            let columns = tensor.shape.count == 1 ? 1 : tensor.shape.dropFirst().reduce(1, *)
+            let columns = tensor.shape.count == 1 ? 1 : (product(tensor.shape.dropFirst()) ?? -1)
             guard tensor.shape.count <= 2, columns == f else {
                 throw ServingError(
                     .badRequest,
@@ -153,11 +160,24 @@ enum InferenceProtocol {
         var named: [(name: String, cells: [JSONValue])] = []
         for (i, tensor) in tensors.enumerated() {
             guard tensor.shape.count == 1 || (tensor.shape.count == 2 && tensor.shape[1] == 1) else {
-                throw ServingError(.badRequest, "inputs[\(i)] \"\(tensor.name)\": shape \(tensor.shape); a tensor per feature has shape [rows] or [rows, 1]")
+                throw ServingError(
+                    .badRequest,
+                    "inputs[\(i)] \"\(tensor.name)\": shape \(tensor.shape); a tensor per feature has shape [rows] or [rows, 1]")
             }
             named.append((tensor.name, tensor.data))
         }
         return try InputBatch.columns(named, features: features, field: "inputs")
+    }
+
+    /// The product of tensor dimensions, or nil when it overflows `Int`.
+    static func product(_ dimensions: some Sequence<Int>) -> Int? {
+        var total = 1
+        for d in dimensions {
+            let (next, overflow) = total.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            total = next
+        }
+        return total
     }
 
     /// Whether every class name is an integer, so `predict` can answer with INT64 labels as

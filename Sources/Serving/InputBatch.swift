@@ -16,7 +16,8 @@ struct InputBatch {
     }
 
     /// A batch from named columns: the model's features are looked up by name.
-    static func columns(_ named: [(name: String, cells: [JSONValue])], features: [String], field: String) throws(ServingError) -> InputBatch {
+    static func columns(_ named: [(name: String, cells: [JSONValue])], features: [String], field: String) throws(ServingError) -> InputBatch
+    {
         var index: [String: Int] = [:]
         for (i, column) in named.enumerated() {
             if index[column.name] != nil {
@@ -32,7 +33,9 @@ struct InputBatch {
             let cells = named[index[name]!].cells
             if let rows, cells.count != rows {
                 throw ServingError(
-                    .badRequest, "\(field): column \"\(name)\" has \(cells.count) values, but \"\(features[0])\" has \(rows); every column needs one value per row")
+                    .badRequest,
+                    "\(field): column \"\(name)\" has \(cells.count) values, but \"\(features[0])\" has \(rows); every column needs one value per row"
+                )
             }
             rows = cells.count
             columns.append(cells)
@@ -52,7 +55,8 @@ struct InputBatch {
             guard case .object(let fields) = record else {
                 throw ServingError(.badRequest, "\(field)[\(row)]: expected an object of column: value, got \(record.typeName)")
             }
-            for key in fields.keys where known.insert(key).inserted { keys.append(key) }
+            // Sorted: a JSON object's key order is lost in parsing, and messages list these.
+            for key in fields.keys.sorted() where known.insert(key).inserted { keys.append(key) }
             for (i, name) in features.enumerated() {
                 if let cell = fields[name] {
                     seen[i] = true
@@ -83,7 +87,8 @@ struct InputBatch {
             }
             guard cells.count == header.count else {
                 throw ServingError(
-                    .badRequest, "\(field).data[\(r)]: \(cells.count) values for \(header.count) columns; each row needs one value per column")
+                    .badRequest,
+                    "\(field).data[\(r)]: \(cells.count) values for \(header.count) columns; each row needs one value per column")
             }
             for (i, position) in positions.enumerated() { columns[i].append(cells[position]) }
         }

@@ -34,7 +34,9 @@ public struct ModelLoader: Sendable {
             let model = try Self.loadLocal(path)
             let directory = path.hasSuffix(".json") ? (path as NSString).deletingLastPathComponent : path
             let fallback = (((directory as NSString).standardizingPath) as NSString).lastPathComponent
-            return ServedModel(model: model, name: name ?? (fallback.isEmpty ? "model" : fallback), runId: Self.runID(inModelDirectory: directory), source: text)
+            return ServedModel(
+                model: model, name: name ?? (fallback.isEmpty ? "model" : fallback), runId: Self.runID(inModelDirectory: directory),
+                source: text)
         }
         guard let tracking else {
             throw Failure(description: "--model \(text) is in MLflow: give --tracking-uri or set MLFLOW_TRACKING_URI")
@@ -46,7 +48,8 @@ public struct ModelLoader: Sendable {
             return served
         } catch {
             try? await client.shutdown()
-            if let error = error as? MLflowError { throw Failure(description: "--model \(text): \(error.message)") }
+            // MLflow's messages name the URI already.
+            if let error = error as? MLflowError { throw Failure(description: "--model: \(error.message)") }
             throw error
         }
     }
@@ -64,7 +67,7 @@ public struct ModelLoader: Sendable {
         }
         let servedName: String
         switch uri {
-        case .alias(let registered, _), .version(let registered, _), .latest(let registered): servedName = registered
+        case .alias(let registered, _), .version(let registered, _), .latest(let registered): servedName = name ?? registered
         default: servedName = name ?? "model"
         }
         return ServedModel(model: model, name: servedName, version: download.resolved.version, runId: runId, source: text)
@@ -85,9 +88,12 @@ public struct ModelLoader: Sendable {
 
     /// The `run_id` in a model directory's MLmodel file, if it has one.
     static func runID(inModelDirectory directory: String) -> String? {
-        guard let text = try? String(contentsOfFile: (directory as NSString).appendingPathComponent("MLmodel"), encoding: .utf8) else { return nil }
+        guard let text = try? String(contentsOfFile: (directory as NSString).appendingPathComponent("MLmodel"), encoding: .utf8) else {
+            return nil
+        }
         for line in text.split(separator: "\n") where line.hasPrefix("run_id:") {
-            let value = line.dropFirst("run_id:".count).trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+            let value = line.dropFirst("run_id:".count).trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                in: CharacterSet(charactersIn: "'\""))
             return value.isEmpty || value == "null" ? nil : value
         }
         return nil

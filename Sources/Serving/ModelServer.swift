@@ -26,7 +26,9 @@ public final class ModelServer: Sendable {
     private let requestCounter = Atomic<Int>(0)
     private let requestPrefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
 
-    public init(configuration: ModelServerConfiguration, metrics: ServingMetrics = ServingMetrics(), payloadLog: PayloadLog? = nil, logger: Logger) {
+    public init(
+        configuration: ModelServerConfiguration, metrics: ServingMetrics = ServingMetrics(), payloadLog: PayloadLog? = nil, logger: Logger
+    ) {
         self.configuration = configuration
         self.metrics = metrics
         self.payloadLog = payloadLog
@@ -131,7 +133,9 @@ public final class ModelServer: Sendable {
     }
 
     private func current(_ dialect: ServingError.Dialect) throws(ServingError) -> ServedModel {
-        guard let model else { throw ServingError(.unavailable, "the model is still loading; retry when /v2/health/ready answers 200", dialect: dialect) }
+        guard let model else {
+            throw ServingError(.unavailable, "the model is still loading; retry when /v2/health/ready answers 200", dialect: dialect)
+        }
         return model
     }
 
@@ -155,13 +159,16 @@ public final class ModelServer: Sendable {
     private func body(_ request: Request, dialect: ServingError.Dialect) async throws(ServingError) -> [UInt8] {
         let limit = configuration.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw ServingError(.tooLarge, "the request body has \(length) bytes; this server takes at most \(limit) (--max-body-bytes)", dialect: dialect)
+            throw ServingError(
+                .tooLarge, "the request body has \(length) bytes; this server takes at most \(limit) (--max-body-bytes)", dialect: dialect)
         }
         do {
             let buffer = try await request.body.collect(upTo: limit)
             return Array(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
-            throw ServingError(.tooLarge, "the request body is larger than \(limit) bytes, the most this server takes (--max-body-bytes)", dialect: dialect)
+            throw ServingError(
+                .tooLarge, "the request body is larger than \(limit) bytes, the most this server takes (--max-body-bytes)", dialect: dialect
+            )
         } catch {
             throw ServingError(.badRequest, "the request body could not be read: \(error)", dialect: dialect)
         }
@@ -169,7 +176,9 @@ public final class ModelServer: Sendable {
 
     private func checkRows(_ rows: Int, dialect: ServingError.Dialect) throws(ServingError) {
         guard rows <= configuration.maxRows else {
-            throw ServingError(.tooLarge, "the request has \(rows) rows; this server takes at most \(configuration.maxRows) per request (--max-rows)", dialect: dialect)
+            throw ServingError(
+                .tooLarge, "the request has \(rows) rows; this server takes at most \(configuration.maxRows) per request (--max-rows)",
+                dialect: dialect)
         }
     }
 
@@ -187,7 +196,8 @@ public final class ModelServer: Sendable {
         metrics.scored(rows: predictions.rowCount, protocol: "mlflow")
         if let payloadLog {
             payloadLog.record(
-                requestID: context.requestID, model: model, protocol: "mlflow", frame: payloadInputs(input, model: model), predictions: predictions)
+                requestID: context.requestID, model: model, protocol: "mlflow", frame: payloadInputs(input, model: model),
+                predictions: predictions)
         }
         return scored(ScoringProtocol.answer(predictions, model: model), model: model)
     }
@@ -206,8 +216,10 @@ public final class ModelServer: Sendable {
         metrics.scored(rows: predictions.rowCount, protocol: "v2")
         let id = parsed.id ?? context.requestID
         if let payloadLog {
+            // The id the answer carries: the request's own `id`, else X-Request-ID.
             payloadLog.record(
-                requestID: id, model: model, protocol: "v2", frame: payloadInputs(.cells(parsed.batch), model: model), predictions: predictions)
+                requestID: id, model: model, protocol: "v2", frame: payloadInputs(.cells(parsed.batch), model: model),
+                predictions: predictions)
         }
         return scored(InferenceProtocol.answer(predictions, request: parsed, id: id, model: model), model: model)
     }
@@ -272,7 +284,8 @@ public final class ModelServer: Sendable {
         }
         var metadata: Logger.Metadata = [
             "method": "\(request.method)", "path": "\(request.uri.path)", "route": "\(route)", "status": "\(status)",
-            "duration_ms": "\(String(format: "%.3f", Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000))",
+            "duration_ms":
+                "\(String(format: "%.3f", Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000))",
             "request_id": "\(requestID)",
         ]
         if let error { metadata["error"] = "\(error)" }
@@ -336,7 +349,8 @@ struct ModelLoading: Service {
             metadata: [
                 "model": "\(model.name)", "version": "\(model.version ?? "-")", "source": "\(model.source)",
                 "type": "\(model.model.model.type.rawValue)", "features": "\(model.featureNames.count)",
-                "seconds": "\(String(format: "%.3f", Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)))",
+                "seconds":
+                    "\(String(format: "%.3f", Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)))",
             ])
         try await gracefulShutdown()
     }

@@ -30,11 +30,14 @@ public final class PayloadLog: Sendable {
         closesHandle = true
     }
 
-    func record(requestID: String, model: ServedModel, protocol name: String, frame inputs: [(String, [String])], predictions: Predictions) {
+    func record(requestID: String, model: ServedModel, protocol name: String, frame inputs: [(String, [String])], predictions: Predictions)
+    {
         var out = JSONWriter(capacity: 256 + predictions.rowCount * 64 * max(inputs.count, 1))
         out.beginObject()
         out.key("time")
-        out.string(Date().formatted(.iso8601))
+        out.string(
+            Date().formatted(
+                .iso8601.time(includingFractionalSeconds: true).year().month().day().dateSeparator(.dash).timeZone(separator: .omitted)))
         out.key("request_id")
         out.string(requestID)
         out.key("model")

@@ -67,7 +67,8 @@ enum ScoringProtocol {
         }
         guard case .object(let fields) = document else {
             throw ServingError(
-                .badRequest, "request body is a JSON \(document.typeName); expected an object with one of \(inputFields.joined(separator: ", "))")
+                .badRequest,
+                "request body is a JSON \(document.typeName); expected an object with one of \(inputFields.joined(separator: ", "))")
         }
         let present = inputFields.filter { fields[$0] != nil }
         guard present.count == 1, let field = present.first, let value = fields[field] else {
@@ -75,14 +76,16 @@ enum ScoringProtocol {
             throw ServingError(
                 .badRequest,
                 "the JSON object must hold exactly one of \(inputFields.joined(separator: ", ")); it holds \(present.isEmpty ? "none of them" : present.joined(separator: " and "))"
-                    + (unknown.isEmpty ? "" : " (and \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")), which /invocations does not know)"))
+                    + (unknown.isEmpty
+                        ? "" : " (and \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")), which /invocations does not know)"))
         }
         if let params = fields["params"] {
             switch params {
             case .null: break
             case .object(let p) where p.isEmpty: break
             case .object(let p):
-                throw ServingError(.badRequest, "params: a Trainyard model takes no prediction parameters; got \(p.keys.sorted().joined(separator: ", "))")
+                throw ServingError(
+                    .badRequest, "params: a Trainyard model takes no prediction parameters; got \(p.keys.sorted().joined(separator: ", "))")
             default:
                 throw ServingError(.badRequest, "params: expected an object, got \(params.typeName)")
             }
@@ -141,7 +144,9 @@ enum ScoringProtocol {
             if case .object = items[0] { return try InputBatch.records(items, features: features, field: field) }
             if case .array = items[0] { return try InputBatch.positionalRows(items, features: features, field: field) }
             throw ServingError(
-                .badRequest, "\(field): a list of \(items[0].typeName)s; expected records (objects), rows of values in feature order, or an object of columns")
+                .badRequest,
+                "\(field): a list of \(items[0].typeName)s; expected records (objects), rows of values in feature order, or an object of columns"
+            )
         default:
             throw ServingError(.badRequest, "\(field): expected records (a list of objects) or an object of columns, got \(value.typeName)")
         }

@@ -20,18 +20,20 @@ public final class ServingMetrics: Sendable {
     ]
 
     nonisolated(unsafe) private static let requests = MetricNameDescriptor(
-        namespace: "trainyard_serve", metricName: "requests", unitName: "total", helpText: "HTTP requests answered, by route and status code.")
+        namespace: "trainyard_serve", metricName: "requests", unitName: "total",
+        helpText: "HTTP requests answered, by route and status code.")
     nonisolated(unsafe) private static let latency = MetricNameDescriptor(
         namespace: "trainyard_serve", metricName: "request_duration", unitName: "seconds",
         helpText: "Time from a request's head to its answer, by route and status code.")
     nonisolated(unsafe) private static let rows = MetricNameDescriptor(
         namespace: "trainyard_serve", metricName: "rows", unitName: "total", helpText: "Rows scored, by protocol.")
     nonisolated(unsafe) private static let inFlightName = MetricNameDescriptor(
-        namespace: "trainyard_serve", metricName: "in_flight_requests", helpText: "Requests being answered now.")
+        namespace: "trainyard_serve", metricName: "in_flight", unitName: "requests", helpText: "Requests being answered now.")
     nonisolated(unsafe) private static let modelInfo = MetricNameDescriptor(
-        namespace: "trainyard_serve", metricName: "model_info", helpText: "The model served (value 1), by name, version, run and type.")
+        namespace: "trainyard_serve", metricName: "model", unitName: "info",
+        helpText: "The model served (value 1), by name, version, run and type.")
     nonisolated(unsafe) private static let loaded = MetricNameDescriptor(
-        namespace: "trainyard_serve", metricName: "model_loaded", helpText: "1 once the model is loaded and the server ready.")
+        namespace: "trainyard_serve", metricName: "model", unitName: "loaded", helpText: "1 once the model is loaded and the server ready.")
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry

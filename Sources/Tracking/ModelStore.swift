@@ -87,7 +87,9 @@ public struct ModelStore: Sendable {
         let lines = text.split(separator: "\n").map(String.init)
         guard lines.count == 2, !lines[0].contains("/") else { return nil }
         let directory = (cacheDirectory as NSString).appendingPathComponent(lines[0])
-        guard names.allSatisfy({ FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent($0)) }) else { return nil }
+        guard names.allSatisfy({ FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent($0)) }) else {
+            return nil
+        }
         var resolved = ResolvedModel(artifactURI: lines[1])
         if case .version(let name, let version) = uri {
             resolved.name = name
@@ -98,7 +100,8 @@ public struct ModelStore: Sendable {
 
     private func rememberImmutable(_ uri: ModelURI, files names: [String], resolved: ResolvedModel, key: String) {
         guard let reference = referencePath(uri, files: names) else { return }
-        try? FileManager.default.createDirectory(atPath: (reference as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            atPath: (reference as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try? Data("\(key)\n\(resolved.artifactURI)\n".utf8).write(to: URL(fileURLWithPath: reference), options: .atomic)
     }
 

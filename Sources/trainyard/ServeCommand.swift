@@ -3,6 +3,7 @@ import ControllerRuntime
 import Foundation
 import Logging
 import Serving
+import Tracking
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,10 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "uri"))
     var model: String
 
-    @Option(help: "Name the model is served under on /v2/models/NAME (default: the registered model's name, else the directory's name).")
+    @Option(
+        help:
+            "Name the model is served under on /v2/models/NAME (default: the registered model's name, else the directory's name, else model)."
+    )
     var name: String?
 
     @Option(help: "Address to listen on.")
@@ -38,7 +42,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most rows scored in one request; more get 413.")
     var maxRows = 100_000
 
-    @Option(help: ArgumentHelp("Write each scoring request's inputs and outputs as a JSON line to this file (- for stdout), to check served traffic for drift later.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write each scoring request's inputs and outputs as a JSON line to this file (- for stdout), to check served traffic for drift later.",
+            valueName: "file"))
     var logPayloads: String?
 
     @Option(help: "Which requests get a log line: all, errors (4xx and 5xx) or none.")
@@ -68,7 +75,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard let port = resolvedPort, (0...65535).contains(port) else {
-            throw ValidationError("--port: expected a port number from 0 to 65535, got \(port.map(String.init) ?? "$PORT=\(ProcessInfo.processInfo.environment["PORT"] ?? "")")")
+            throw ValidationError(
+                "--port: expected a port number from 0 to 65535, got \(port.map(String.init) ?? "$PORT=\(ProcessInfo.processInfo.environment["PORT"] ?? "")")"
+            )
+        }
+        do {
+            _ = try ModelURI(parsing: model)
+        } catch let error as MLflowError {
+            throw ValidationError("--model: \(error.message)")
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes: must be at least 1024, got \(maxBodyBytes)") }
         guard maxRows >= 1 else { throw ValidationError("--max-rows: must be at least 1, got \(maxRows)") }
@@ -76,7 +90,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--request-log: \"\(requestLog)\" is not a choice; expected all, errors or none")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level: \"\(logLevel)\" is not a level; expected trace, debug, info, notice, warning, error or critical")
+            throw ValidationError(
+                "--log-level: \"\(logLevel)\" is not a level; expected trace, debug, info, notice, warning, error or critical")
         }
         guard ["text", "json"].contains(logFormat) else {
             throw ValidationError("--log-format: \"\(logFormat)\" is not a format; expected text or json")
@@ -100,8 +115,8 @@ struct ServeCommand: AsyncParsableCommand {
         let payloads: PayloadLog?
         do {
             payloads = try logPayloads.map { try PayloadLog(path: $0) }
-        } catch {
-            throw CLIFailure("\(error)")
+        } catch let error as ServingError {
+            throw CLIFailure(error.message)
         }
         let modelServer = ModelServer(
             configuration: ModelServerConfiguration(

@@ -102,7 +102,8 @@ struct ModelDeploymentEndToEndTests {
             let binary = try #require(BuiltProduct.path("trainyard"))
             // A weak first model (one stump), so the second is sure to be better.
             try await harness.kubectlOK("apply", "-f", "-", stdin: trainingJob(name: "stump", params: "{numTrees: 1, maxDepth: 1}"))
-            let trained = try await harness.kubectl("wait", "--for=condition=Succeeded", "tj/stump", "--timeout=180s", timeout: .seconds(200))
+            let trained = try await harness.kubectl(
+                "wait", "--for=condition=Succeeded", "tj/stump", "--timeout=180s", timeout: .seconds(200))
             #expect(trained.succeeded, "\(trained)")
 
             try await harness.kubectlOK("apply", "-f", "-", stdin: modelDeployment)
@@ -113,7 +114,8 @@ struct ModelDeploymentEndToEndTests {
             #expect(md[path: ["status", "readyReplicas"]]?.intValue == 2)
             #expect(md[path: ["status", "observedGeneration"]] == md[path: ["metadata", "generation"]])
             #expect(condition(md, "ModelResolved")?["status"]?.stringValue == "True")
-            #expect(md[path: ["status", "runId"]]?.stringValue == (try await stack.mlflow.modelVersion(name: "cancer", version: "1")).runId)
+            #expect(
+                md[path: ["status", "runId"]]?.stringValue == (try await stack.mlflow.modelVersion(name: "cancer", version: "1")).runId)
             let url = try #require(md[path: ["status", "url"]]?.stringValue)
             #expect(url.hasPrefix("http://127.0.0.1:"), "status.url on trainyard dev is the Service's loopback URL: \(url)")
 
@@ -156,7 +158,8 @@ struct ModelDeploymentEndToEndTests {
             let client = SteadyClient()
             let load = Task { await client.run(url: url, body: rows) }
             try await harness.kubectlOK("apply", "-f", "-", stdin: trainingJob(name: "forest", params: "{numTrees: 40, maxDepth: 3}"))
-            let better = try await harness.kubectl("wait", "--for=condition=Succeeded", "tj/forest", "--timeout=180s", timeout: .seconds(200))
+            let better = try await harness.kubectl(
+                "wait", "--for=condition=Succeeded", "tj/forest", "--timeout=180s", timeout: .seconds(200))
             #expect(better.succeeded, "\(better)")
             let promoted = try await stack.mlflow.modelVersion(name: "cancer", alias: "champion")
             #expect(promoted?.version == "2", "the second job must be promoted for the roll to happen")
@@ -173,7 +176,8 @@ struct ModelDeploymentEndToEndTests {
             let seen = client.snapshot
             #expect(seen.failures.isEmpty, "answers during the roll that were not 2xx: \(seen.failures.prefix(5))")
             #expect((seen.byVersion["1"] ?? 0) > 0 && (seen.byVersion["2"] ?? 0) > 0, "answers by version: \(seen.byVersion)")
-            let events = try await harness.kubectlOK("get", "events", "--field-selector", "involvedObject.kind=ModelDeployment", "-o", "json")
+            let events = try await harness.kubectlOK(
+                "get", "events", "--field-selector", "involvedObject.kind=ModelDeployment", "-o", "json")
             #expect(events.contains("RollingOut") && events.contains("moved from version 1 to 2"), "\(events)")
 
             // MLflow stops: the endpoint keeps answering, and the condition says why.
@@ -201,7 +205,9 @@ struct ModelDeploymentEndToEndTests {
             let after = try await HTTPFetch.post(url + "/invocations", body: rows, contentType: "text/csv", newConnection: true)
             #expect(after.status == 200 && after.headers["x-model-version"] == "2", "\(after)")
             #expect(
-                stack.audit.recorded.isSuperset(of: ["patch deployments.apps", "patch services", "update modeldeployments.trainyard.dev/status"]),
+                stack.audit.recorded.isSuperset(of: [
+                    "create deployments.apps", "patch deployments.apps", "create services", "update modeldeployments.trainyard.dev/status",
+                ]),
                 "\(stack.audit.recorded.sorted())")
         }
     }

@@ -46,7 +46,9 @@ private struct Bench {
 
     func create(_ name: String, model: ModelReference, replicas: Int = 2, port: Int? = nil) async throws {
         _ = try await client.create(
-            ModelDeployment(metadata: ObjectMeta(name: name, namespace: "default"), spec: ModelDeploymentSpec(model: model, replicas: replicas, port: port)))
+            ModelDeployment(
+                metadata: ObjectMeta(name: name, namespace: "default"),
+                spec: ModelDeploymentSpec(model: model, replicas: replicas, port: port)))
     }
 
     /// The ModelDeployment once `condition` holds (30 s at most: a bound on a hang, not on speed).

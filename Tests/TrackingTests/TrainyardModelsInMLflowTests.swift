@@ -356,7 +356,8 @@ extension MLflowClientTests {
                 .download(.version(name: name, version: "1"), files: files)
             #expect(fromCache.fromCache && fromCache.directory == first.directory && fromCache.resolved.version == "1")
             await #expect(throws: MLflowError.self, "an alias is always looked up") {
-                _ = try await ModelStore(client: offline, cacheDirectory: directory + "/cache").download(.alias(name: name, alias: "champion"), files: files)
+                _ = try await ModelStore(client: offline, cacheDirectory: directory + "/cache").download(
+                    .alias(name: name, alias: "champion"), files: files)
             }
             try? await offline.shutdown()
 

@@ -81,15 +81,18 @@ public final class ModelDeploymentController: Reconciler {
         switch resolution {
         case .found(let found):
             pinned = found
-            update.set(.modelResolved, .true, reason: "Resolved", message: "\(md.spec.model.uri) is version \(found.version)" + (found.runId.map { " (run \($0))" } ?? ""))
+            update.set(
+                .modelResolved, .true, reason: "Resolved",
+                message: "\(md.spec.model.uri) is version \(found.version)" + (found.runId.map { " (run \($0))" } ?? ""))
         case .missing(let reason, let message):
             pinned = previous.map { RegisteredVersion(version: $0, runId: update.status.runId) }
             update.set(.modelResolved, .false, reason: reason, message: message + (previous.map { "; version \($0) keeps serving" } ?? ""))
         case .unavailable(let failure):
             pinned = previous.map { RegisteredVersion(version: $0, runId: update.status.runId) }
+            // The reason says the registry could not be asked; the message says how (MLflow's answer).
             update.set(
                 .modelResolved, .unknown, reason: "TrackingUnavailable",
-                message: "\(failure.message)" + (previous.map { "; version \($0) keeps serving" } ?? ""))
+                message: "\(failure.reason): \(failure.message)" + (previous.map { "; version \($0) keeps serving" } ?? ""))
         }
 
         guard let pinned else {
@@ -106,32 +109,31 @@ public final class ModelDeploymentController: Reconciler {
 
         // The children, unless their names belong to someone else.
         let desired = try ModelServerTemplate.deployment(
-            .init(deployment: md, version: pinned.version, runId: pinned.runId, trackingURI: settings.mlflow.trackingURI, defaultImage: settings.image))
+            .init(
+                deployment: md, version: pinned.version, runId: pinned.runId, trackingURI: settings.mlflow.trackingURI,
+                defaultImage: settings.image))
         let service = ModelServerTemplate.service(md)
         let namespace = md.metadata.namespace
         let name = ModelServerTemplate.childName(md)
         for (kind, store) in [("Deployment", deployments), ("Service", services)] {
             if let existing = store.get(namespace: namespace, name: name), !existing.isControlled(by: md) {
                 let owner = existing.controllerReference.map { "\($0.kind) \($0.name)" } ?? "no controller"
-                let message = "a \(kind) named \(name) exists and belongs to \(owner); delete or rename it, or give this ModelDeployment another name"
+                let message =
+                    "a \(kind) named \(name) exists and belongs to \(owner); delete or rename it, or give this ModelDeployment another name"
                 update.status.phase = .failed
                 update.set(.ready, .false, reason: "\(kind)NameTaken", message: message)
                 update.set(.progressing, .false, reason: "\(kind)NameTaken", message: message)
-                if try await update.write(with: client) { await events.record(md, type: .warning, reason: "\(kind)NameTaken", message: message) }
-                return .awaitChange
+                if try await update.write(with: client) {
+                    await events.record(md, type: .warning, reason: "\(kind)NameTaken", message: message)
+                }
+                // Deleting that object sends this ModelDeployment no event: look again at the next poll.
+                return .requeue(after: settings.pollInterval)
             }
         }
-        var deployment = deployments.get(namespace: namespace, name: name)?.json
-        if !ModelServerTemplate.isCurrent(deployment, desired: desired) {
-            deployment = try await client.patch(
-                .deployments, namespace: namespace, name: name, patch: desired,
-                patchType: .apply(fieldManager: settings.fieldManager, force: true))
-        }
-        var serviceObject = services.get(namespace: namespace, name: name)?.json
-        if !ModelServerTemplate.isCurrent(serviceObject, desired: service) {
-            serviceObject = try await client.patch(
-                .services, namespace: namespace, name: name, patch: service, patchType: .apply(fieldManager: settings.fieldManager, force: true))
-        }
+        // Applied only when the object lacks something the controller wants (a hand edit included);
+        // otherwise nothing is written.
+        let deployment = try await write(.deployments, desired, existing: deployments.get(namespace: namespace, name: name)?.json)
+        let serviceObject = try await write(.services, service, existing: services.get(namespace: namespace, name: name)?.json)
 
         // Status from what the Deployment reports.
         let replicas = md.spec.replicas ?? 1
@@ -147,16 +149,19 @@ public final class ModelDeploymentController: Reconciler {
             update.status.phase = .failed
             update.set(.progressing, .false, reason: "ProgressDeadlineExceeded", message: "rolling out \(servesWhat): \(stalled)")
             update.set(.ready, .false, reason: "RolloutStalled", message: "\(rollout.progress); \(stalled)")
-        } else if rollout.isComplete {
-            update.set(.progressing, .false, reason: "RolloutComplete", message: "\(servesWhat) serves on \(rollout.available) of \(replicas)")
-            if replicas == 0 {
-                update.status.phase = .pending
-                update.set(.ready, .false, reason: "ScaledToZero", message: "spec.replicas is 0: no pod serves \(servesWhat)")
+        } else if replicas == 0, rollout.isComplete {
+            update.status.phase = .pending
+            update.set(.progressing, .false, reason: "RolloutComplete", message: "spec.replicas is 0")
+            update.set(.ready, .false, reason: "ScaledToZero", message: "spec.replicas is 0: no pod serves \(servesWhat)")
+        } else if rollout.isServing(wasReady: wasReady) {
+            // Every pod runs the pinned version; a scale change in progress does not make it unready.
+            update.status.phase = .ready
+            let serving = "\(servesWhat) serves on \(rollout.available) of \(replicas) \(replicas == 1 ? "replica" : "replicas")"
+            update.set(.ready, .true, reason: "Serving", message: serving)
+            if rollout.isComplete {
+                update.set(.progressing, .false, reason: "RolloutComplete", message: serving)
             } else {
-                update.status.phase = .ready
-                update.set(
-                    .ready, .true, reason: "Serving",
-                    message: "\(servesWhat) serves on \(rollout.available) of \(replicas) \(replicas == 1 ? "replica" : "replicas")")
+                update.set(.progressing, .true, reason: "Scaling", message: "scaling to \(replicas): \(rollout.progress)")
             }
         } else {
             update.status.phase = .progressing
@@ -177,8 +182,29 @@ public final class ModelDeploymentController: Reconciler {
             if case .missing(let reason, let message) = resolution {
                 await events.record(md, type: .warning, reason: reason, message: message)
             }
+            if case .unavailable(let failure) = resolution, update.condition(.modelResolved)?.status == .unknown {
+                await events.record(md, type: .warning, reason: failure.reason, message: failure.message)
+            }
         }
         return try afterResolution(resolution)
+    }
+
+    /// Brings a child to `desired`: created when the cache has none (a create, so an object of that
+    /// name the cache has not seen yet is never taken over), applied when it lacks something the
+    /// controller wants (a hand edit included), left alone otherwise.
+    private func write(_ type: ResourceType, _ desired: JSONValue, existing: JSONValue?) async throws -> JSONValue {
+        let namespace = desired[path: ["metadata", "namespace"]]?.stringValue
+        let name = desired[path: ["metadata", "name"]]?.stringValue ?? ""
+        guard let existing else {
+            do {
+                return try await client.create(type, namespace: namespace, object: desired, fieldManager: settings.fieldManager)
+            } catch let error as KubeError where error.code == .alreadyExists {
+                throw TransientError("\(type.kind) \(name) exists but is not in the cache yet; looking again", latest: .seconds(1))
+            }
+        }
+        if ModelServerTemplate.isCurrent(existing, desired: desired) { return existing }
+        return try await client.patch(
+            type, namespace: namespace, name: name, patch: desired, patchType: .apply(fieldManager: settings.fieldManager, force: true))
     }
 
     /// Look again within the poll interval; a registry that could not be asked is retried with
@@ -206,7 +232,9 @@ public final class ModelDeploymentController: Reconciler {
             guard let found = try await registry.version(model: model.name, version: version) else {
                 return .missing(
                     reason: "VersionNotFound",
-                    message: "registered model \(model.name) has no version \(version) (or no such model): set spec.model.version to an existing version, or follow an alias")
+                    message:
+                        "registered model \(model.name) has no version \(version) (or no such model): set spec.model.version to an existing version, or follow an alias"
+                )
             }
             return .found(found)
         } catch {
@@ -218,7 +246,8 @@ public final class ModelDeploymentController: Reconciler {
     static func problem(_ spec: ModelDeploymentSpec) -> String? {
         if spec.model.name.isEmpty { return "spec.model.name: empty; expected a registered model's name" }
         if (spec.model.alias == nil) == (spec.model.version == nil) {
-            return "spec.model: set exactly one of alias (such as champion) and version; got \(spec.model.alias == nil ? "neither" : "both")"
+            return
+                "spec.model: set exactly one of alias (such as champion) and version; got \(spec.model.alias == nil ? "neither" : "both")"
         }
         if let port = spec.port, !(1...65535).contains(port) { return "spec.port: \(port) is not a port; expected 1 to 65535" }
         if let replicas = spec.replicas, replicas < 0 { return "spec.replicas: \(replicas); expected 0 or more" }

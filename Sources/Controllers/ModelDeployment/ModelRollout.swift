@@ -35,6 +35,13 @@ struct ModelRollout: Equatable {
     /// Every desired replica runs the pinned version and is available, and no old pod is left.
     var isComplete: Bool { observed && updated == desired && replicas == desired && available == desired }
 
+    /// Every pod runs the pinned version and some serve: all desired ones when it was not ready
+    /// before (a new deployment or a roll), at least one when it was (a scale change).
+    func isServing(wasReady: Bool) -> Bool {
+        guard observed, stalled == nil, desired > 0, replicas == updated else { return false }
+        return available == desired || (wasReady && available >= 1)
+    }
+
     /// For conditions: how far the rollout is.
     var progress: String {
         "\(updated) of \(desired) \(desired == 1 ? "replica" : "replicas") updated, \(available) available"

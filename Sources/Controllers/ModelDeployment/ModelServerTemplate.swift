@@ -6,13 +6,11 @@ import TrainyardAPI
 /// model version (so changing the version is a template change Kubernetes rolls, with
 /// `maxUnavailable: 0`: the old version serves until new pods are ready), and a Service on
 /// `spec.port`. Pods are locked down as training pods are. Pure: the same inputs give the same
-/// objects, so a re-reconcile writes nothing.
+/// objects, and a re-reconcile that finds them in place writes nothing.
 public enum ModelServerTemplate {
     /// Label on the Deployment, its pods and the Service selector.
     public static let deploymentLabel = "trainyard.dev/model-deployment"
     public static let versionLabel = "trainyard.dev/model-version"
-    /// Annotation holding a hash of what the controller last applied, so it can tell a no-op.
-    public static let appliedHashAnnotation = "trainyard.dev/applied-hash"
     public static let containerName = "server"
     /// The port the server listens on inside the pod (the Service maps `spec.port` to it).
     public static let containerPort = 8080
@@ -104,7 +102,7 @@ public enum ModelServerTemplate {
         podLabels[versionLabel] = .string(String(inputs.version))
         var podAnnotations: [String: JSONValue] = ["trainyard.dev/model": .string(model)]
         if let runId = inputs.runId { podAnnotations["trainyard.dev/run-id"] = .string(runId) }
-        var object: JSONValue = [
+        return [
             "apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": [
                 "name": .string(childName(md)), "namespace": .string(md.metadata.namespace ?? "default"), "labels": .object(labels(md)),
@@ -120,12 +118,10 @@ public enum ModelServerTemplate {
                 ],
             ],
         ]
-        object[path: ["metadata", "annotations"]] = [appliedHashAnnotation: .string(hash(object))]
-        return object
     }
 
     public static func service(_ md: ModelDeployment) -> JSONValue {
-        var object: JSONValue = [
+        [
             "apiVersion": "v1", "kind": "Service",
             "metadata": [
                 "name": .string(childName(md)), "namespace": .string(md.metadata.namespace ?? "default"), "labels": .object(labels(md)),
@@ -136,21 +132,24 @@ public enum ModelServerTemplate {
                 "ports": [["name": "http", "port": .int(Int64(md.spec.port ?? defaultPort)), "targetPort": "http", "protocol": "TCP"]],
             ],
         ]
-        object[path: ["metadata", "annotations"]] = [appliedHashAnnotation: .string(hash(object))]
-        return object
     }
 
-    /// 16 hex digits of FNV-1a over the object's canonical JSON (sorted keys).
-    static func hash(_ object: JSONValue) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in object.serialized().utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return String(hash, radix: 16)
-    }
-
-    /// Whether `existing` (as cached) is what `desired` would write: the same applied hash.
+    /// Whether `existing` (as cached) already holds everything `desired` sets: applying it would
+    /// change nothing. Fields only the server or others set are ignored; a hand edit to a field
+    /// the controller owns is not.
     static func isCurrent(_ existing: JSONValue?, desired: JSONValue) -> Bool {
         guard let existing else { return false }
-        let hashPath = ["metadata", "annotations", appliedHashAnnotation]
-        return existing[path: hashPath] != nil && existing[path: hashPath] == desired[path: hashPath]
+        return contains(existing, desired)
+    }
+
+    static func contains(_ existing: JSONValue, _ desired: JSONValue) -> Bool {
+        switch (existing, desired) {
+        case (.object(let have), .object(let want)):
+            return want.allSatisfy { key, value in have[key].map { contains($0, value) } ?? false }
+        case (.array(let have), .array(let want)):
+            return have.count == want.count && zip(have, want).allSatisfy { contains($0, $1) }
+        default:
+            return existing.semanticallyEquals(desired)
+        }
     }
 }
