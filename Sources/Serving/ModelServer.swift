@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
+import UnixSignals
 
 /// The model server behind `trainyard serve`: MLflow's scoring protocol (`/ping`, `/health`,
 /// `/version`, `/invocations`), the Open Inference Protocol v2 (`/v2/...`) and Prometheus
@@ -24,6 +25,8 @@ public final class ModelServer: Sendable {
     private let loaded = Mutex<ServedModel?>(nil)
     private let bound = Mutex<Int?>(nil)
     private let requestCounter = Atomic<Int>(0)
+    /// Set by SIGTERM when a drain is configured: readiness fails, scoring goes on.
+    let draining = Atomic<Bool>(false)
     private let requestPrefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
 
     public init(
@@ -52,9 +55,15 @@ public final class ModelServer: Sendable {
     public func run(load: @escaping @Sendable () async throws -> ServedModel) async throws {
         let app = application()
         let loader = ModelLoading(server: self, load: load)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: loader)]
+        var signals: [UnixSignal] = [.sigterm, .sigint]
+        if configuration.drain > .zero {
+            // The signal starts the drain; the drain's end shuts the group down.
+            services.append(.init(service: Drain(server: self), successTerminationBehavior: .gracefullyShutdownGroup))
+            signals = []
+        }
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: app), .init(service: loader)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: signals, logger: logger))
         try await group.run()
         payloadLog?.close()
     }
@@ -129,6 +138,9 @@ public final class ModelServer: Sendable {
 
     private func readiness(_ dialect: ServingError.Dialect) throws(ServingError) -> String {
         guard model != nil else { throw ServingError(.unavailable, "the model is still loading", dialect: dialect) }
+        guard !draining.load(ordering: .relaxed) else {
+            throw ServingError(.unavailable, "shutting down: requests are still answered while traffic moves away", dialect: dialect)
+        }
         return "\n"
     }
 
@@ -330,6 +342,44 @@ struct RequestMiddleware: RouterMiddleware {
             var response = try answered.response(from: request, context: context)
             response.headers[ModelServer.requestIDField] = id
             return response
+        }
+    }
+}
+
+/// On SIGTERM or SIGINT: readiness fails at once and requests are still answered for the drain
+/// time (a second signal ends it early); then this returns and the group shuts down gracefully,
+/// finishing the requests in flight.
+struct Drain: Service {
+    let server: ModelServer
+
+    func run() async throws {
+        let (started, start) = AsyncStream<Void>.makeStream()
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let server = self.server
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var seen = 0
+                for await signal in signals.cancelOnGracefulShutdown() {
+                    seen += 1
+                    guard seen == 1 else {
+                        server.logger.info("second signal: stopping now", metadata: ["signal": "\(signal)"])
+                        return
+                    }
+                    server.draining.store(true, ordering: .relaxed)
+                    server.logger.info(
+                        "draining before shutdown: readiness fails, requests are answered",
+                        metadata: ["signal": "\(signal)", "seconds": "\(server.configuration.drain.components.seconds)"])
+                    start.yield()
+                }
+            }
+            group.addTask {
+                for await _ in started {
+                    try? await Task.sleep(for: server.configuration.drain)
+                    return
+                }
+            }
+            await group.next()
+            group.cancelAll()
         }
     }
 }

@@ -18,6 +18,9 @@ public struct ModelServerConfiguration: Sendable {
     public var requestLog: RequestLog
     /// Server name in the `Server` header and in `GET /v2`.
     public var serverName: String
+    /// After SIGTERM, how long the server keeps answering (readiness says 503) before it stops
+    /// accepting connections: the time a cluster takes to stop sending it traffic.
+    public var drain: Duration = .zero
 
     public init(
         host: String = "0.0.0.0", port: Int = 8080, maxBodyBytes: Int = 32 << 20, maxRows: Int = 100_000,

@@ -15,6 +15,8 @@ public struct ServedModel: Sendable {
     /// The `--model` argument as given.
     public let source: String
     let converters: [CellConverter]
+    /// The model compiled once for the many small predictions a server makes.
+    let prepared: PreparedModel
 
     public init(model: TrainyardModel, name: String, version: String? = nil, runId: String? = nil, source: String) {
         self.model = model
@@ -23,6 +25,7 @@ public struct ServedModel: Sendable {
         self.runId = runId
         self.source = source
         self.converters = model.features.map(CellConverter.init)
+        self.prepared = PreparedModel(model)
     }
 
     public var featureNames: [String] { model.features.map(\.name) }
@@ -42,7 +45,7 @@ public struct ServedModel: Sendable {
     func predict(_ frame: DataFrame) throws(ServingError) -> Predictions {
         do {
             // One thread below a few thousand rows: a request's rows are too few to pay for a pool.
-            return try model.predict(frame, threads: frame.rowCount >= 4096 ? 0 : 1)
+            return try prepared.predict(frame, threads: frame.rowCount >= 4096 ? 0 : 1)
         } catch let error as ModelError {
             throw ServingError(.badRequest, error.message)
         } catch let error as DataError {

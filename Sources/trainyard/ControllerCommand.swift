@@ -74,6 +74,12 @@ struct ControllerCommand: AsyncParsableCommand {
     )
     var modelPollInterval = 30
 
+    @Option(
+        help: ArgumentHelp(
+            "A Secret, in each resource's namespace, with MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD: training and model server pods get those keys by reference (each optional), for an MLflow that asks for credentials.",
+            valueName: "name"))
+    var trackingCredentialsSecret: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
@@ -172,9 +178,11 @@ struct ControllerCommand: AsyncParsableCommand {
         var settings = TrainingJobSettings(image: trainerImage, mlflow: mlflow)
         settings.trainerTrackingRetrySeconds = trainerTrackingPatience
         settings.cleanupTrackingTimeout = .seconds(mlflowCleanupTimeout)
+        settings.trackingCredentialsSecret = nonEmpty(trackingCredentialsSecret)
         TrainingJobController.register(with: manager, settings: settings, logger: logger)
         var serving = ModelDeploymentSettings(image: serverImage ?? trainerImage, mlflow: mlflow)
         serving.pollInterval = .seconds(modelPollInterval)
+        serving.trackingCredentialsSecret = nonEmpty(trackingCredentialsSecret)
         ModelDeploymentController.register(with: manager, settings: serving, logger: logger)
         logger.info(
             "reconciling TrainingJobs and ModelDeployments",

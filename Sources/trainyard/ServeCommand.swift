@@ -43,6 +43,12 @@ struct ServeCommand: AsyncParsableCommand {
     var maxRows = 100_000
 
     @Option(
+        help:
+            "After SIGTERM, keep answering for this many seconds with readiness failing, so a load balancer or kube-proxy stops sending traffic before the server stops accepting (0: stop at once)."
+    )
+    var drainSeconds = 0
+
+    @Option(
         help: ArgumentHelp(
             "Write each scoring request's inputs and outputs as a JSON line to this file (- for stdout), to check served traffic for drift later.",
             valueName: "file"))
@@ -85,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--model: \(error.message)")
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes: must be at least 1024, got \(maxBodyBytes)") }
+        guard drainSeconds >= 0 else { throw ValidationError("--drain-seconds: must be 0 or more, got \(drainSeconds)") }
         guard maxRows >= 1 else { throw ValidationError("--max-rows: must be at least 1, got \(maxRows)") }
         guard ModelServerConfiguration.RequestLog(rawValue: requestLog) != nil else {
             throw ValidationError("--request-log: \"\(requestLog)\" is not a choice; expected all, errors or none")
@@ -118,10 +125,12 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as ServingError {
             throw CLIFailure(error.message)
         }
+        var configuration = ModelServerConfiguration(
+            host: host, port: resolvedPort ?? 8080, maxBodyBytes: maxBodyBytes, maxRows: maxRows,
+            requestLog: ModelServerConfiguration.RequestLog(rawValue: requestLog) ?? .all)
+        configuration.drain = .seconds(drainSeconds)
         let modelServer = ModelServer(
-            configuration: ModelServerConfiguration(
-                host: host, port: resolvedPort ?? 8080, maxBodyBytes: maxBodyBytes, maxRows: maxRows,
-                requestLog: ModelServerConfiguration.RequestLog(rawValue: requestLog) ?? .all),
+            configuration: configuration,
             payloadLog: payloads, logger: logger)
         let source = model
         do {

@@ -7,7 +7,7 @@ import TrainyardTesting
 /// `trainyard controller`, the process operators run: flags, logs, leader election, SIGTERM.
 @Suite("trainyard controller command")
 struct ControllerCommandTests {
-    @Test("runs the TrainingJob controller, holds the lease, and exits 0 on SIGTERM, releasing it")
+    @Test("runs the TrainingJob and ModelDeployment controllers, holds the lease, and exits 0 on SIGTERM, releasing it")
     func sigtermStopsCleanly() async throws {
         let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
         let cluster = try await DevClusterHarness.start()
@@ -23,7 +23,7 @@ struct ControllerCommandTests {
         #expect(try await eventually(timeout: .seconds(30)) { controller.stderr.contains("became leader") }, "\(controller.stderr)")
         let lines = controller.stderr.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
         #expect(lines.count > 2, "every log line is JSON: \(controller.stderr)")
-        #expect(lines.contains { $0["msg"]?.stringValue == "reconciling TrainingJobs" }, "\(controller.stderr)")
+        #expect(lines.contains { $0["msg"]?.stringValue == "reconciling TrainingJobs and ModelDeployments" }, "\(controller.stderr)")
         let client = try cluster.makeClient()
         let lease = try await client.get(Lease.self, namespace: "default", name: "trainyard-controller")
         #expect(lease.spec?.holderIdentity?.isEmpty == false)

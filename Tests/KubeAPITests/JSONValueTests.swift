@@ -58,3 +58,44 @@ struct JSONValueTests {
         #expect(accepted > 0)
     }
 }
+
+@Suite("JSON numbers")
+struct JSONNumberTests {
+    /// The fast path (no String, Clinger's exact multiplication) and the slow one must agree bit for bit.
+    @Test("numbers parse to exactly what Double(text) and Int64(text) give, in every form")
+    func numbersMatchTheStandardLibrary() throws {
+        var generator = SystemRandomNumberGenerator()
+        var texts = [
+            "0", "-0", "0.0", "-0.0", "1", "-1", "1.5", "0.1", "0.000123", "123456789012345678", "1234567890123456789",
+            "9007199254740993", "9007199254740993.0", "1e22", "1e23", "1.7976931348623157e308", "5e-324", "2.2250738585072014e-308",
+            "0.30000000000000004", "123.456e-7", "1E+2", "12.5e-30", "4.35", "0.1e1", "100e-2", "3.14159265358979323846",
+        ]
+        for _ in 0..<5000 {
+            let digits = Int.random(in: 1...20, using: &generator)
+            var text = Bool.random(using: &generator) ? "-" : ""
+            text += String(Int.random(in: 1...9, using: &generator))
+            for _ in 1..<digits { text += String(Int.random(in: 0...9, using: &generator)) }
+            if Bool.random(using: &generator) {
+                let point =
+                    Int.random(in: 1...text.count - (text.hasPrefix("-") ? 1 : 0), using: &generator) + (text.hasPrefix("-") ? 1 : 0)
+                if point < text.count { text.insert(".", at: text.index(text.startIndex, offsetBy: point)) }
+            }
+            if Int.random(in: 0..<4, using: &generator) == 0 { text += "e\(Int.random(in: -30...30, using: &generator))" }
+            texts.append(text)
+        }
+        for text in texts {
+            let parsed = try JSONValue.parse(text)
+            let isInteger = !text.contains(".") && !text.lowercased().contains("e")
+            if isInteger, let i = Int64(text) {
+                #expect(parsed == .int(i), "\(text)")
+            } else {
+                let expected = try #require(Double(text))
+                guard case .double(let d) = parsed else {
+                    Issue.record("\(text) parsed as \(parsed)")
+                    continue
+                }
+                #expect(d.bitPattern == expected.bitPattern, "\(text): \(d) != \(expected)")
+            }
+        }
+    }
+}

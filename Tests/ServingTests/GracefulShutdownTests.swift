@@ -68,4 +68,41 @@ struct GracefulShutdownTests {
         #expect(result.status == 0, "\(result)")
         #expect(!RawHTTPConnection.accepts(port: port))
     }
+
+    @Test("--drain-seconds: after SIGTERM readiness fails and scoring goes on; a second SIGTERM stops it, exit 0")
+    func drainKeepsAnswering() async throws {
+        let binary = try #require(BuiltProduct.path("trainyard"), "the trainyard executable is not built; run swift build")
+        let scratch = try ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: scratch.file("churn"), withIntermediateDirectories: true)
+        try ModelKind.gbdtClassifier.model().jsonData().write(to: URL(fileURLWithPath: scratch.file("churn/model.json")))
+        let port = try freeLoopbackPort()
+        // A drain far longer than the test: only the second signal can end it.
+        let serve = try CommandRunner.start(
+            binary,
+            ["serve", "--model", scratch.file("churn"), "--host", "127.0.0.1", "--port", "\(port)", "--drain-seconds", "600"],
+            environment: ["MLFLOW_TRACKING_URI": ""])
+        defer { serve.terminate() }
+        let url = "http://127.0.0.1:\(port)"
+        let deadline = ContinuousClock.now + .seconds(30)
+        while (try? await HTTPFetch.get(url + "/v2/health/ready", newConnection: true))?.status != 200 {
+            try #require(serve.isRunning, "trainyard serve exited:\n\(serve.stderr)")
+            try #require(ContinuousClock.now < deadline, "not ready within 30 s:\n\(serve.stderr)")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        serve.signal(SIGTERM)
+        while (try? await HTTPFetch.get(url + "/v2/health/ready", newConnection: true))?.status != 503 {
+            try #require(serve.isRunning, "trainyard serve exited instead of draining:\n\(serve.stderr)")
+            try #require(ContinuousClock.now < deadline, "readiness never failed after SIGTERM")
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let ping = try await HTTPFetch.get(url + "/ping", newConnection: true)
+        #expect(ping.status == 503 && ping.body.contains("shutting down"), "\(ping)")
+        let scored = try await HTTPFetch.post(url + "/invocations", body: Payload.dataframeSplit(), newConnection: true)
+        #expect(scored.status == 200, "requests are still answered while draining: \(scored)")
+        #expect(serve.isRunning)
+
+        serve.signal(SIGTERM)
+        let result = try await serve.wait(timeout: .seconds(20))
+        #expect(result.status == 0, "\(result)")
+    }
 }

@@ -111,7 +111,8 @@ public final class ModelDeploymentController: Reconciler {
         let desired = try ModelServerTemplate.deployment(
             .init(
                 deployment: md, version: pinned.version, runId: pinned.runId, trackingURI: settings.mlflow.trackingURI,
-                defaultImage: settings.image))
+                defaultImage: settings.image, trackingCredentialsSecret: settings.trackingCredentialsSecret,
+                drainSeconds: settings.drainSeconds))
         let service = ModelServerTemplate.service(md)
         let namespace = md.metadata.namespace
         let name = ModelServerTemplate.childName(md)

@@ -16,6 +16,11 @@ public struct ModelDeploymentSettings: Sendable {
     public var retryBackoff = Backoff(base: .seconds(1), cap: .seconds(60))
     /// The field manager of the Deployments and Services written with server-side apply.
     public var fieldManager = "trainyard-controller"
+    /// A Secret (in each ModelDeployment's namespace) whose MLflow credentials server pods get by reference.
+    public var trackingCredentialsSecret: String?
+    /// After SIGTERM, how long a server pod keeps answering with readiness failing, so traffic
+    /// moves away before it stops accepting (`trainyard serve --drain-seconds`).
+    public var drainSeconds = 5
     /// The controller's clock (tests move it instead of sleeping).
     public var now: @Sendable () -> Date = { Date() }
 

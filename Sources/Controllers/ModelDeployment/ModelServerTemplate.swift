@@ -23,8 +23,15 @@ public enum ModelServerTemplate {
         public var runId: String?
         public var trackingURI: String
         public var defaultImage: String
+        public var trackingCredentialsSecret: String?
+        public var drainSeconds: Int
 
-        public init(deployment: ModelDeployment, version: Int, runId: String?, trackingURI: String, defaultImage: String) {
+        public init(
+            deployment: ModelDeployment, version: Int, runId: String?, trackingURI: String, defaultImage: String,
+            trackingCredentialsSecret: String? = nil, drainSeconds: Int = 5
+        ) {
+            self.trackingCredentialsSecret = trackingCredentialsSecret
+            self.drainSeconds = drainSeconds
             self.deployment = deployment
             self.version = version
             self.runId = runId
@@ -66,6 +73,7 @@ public enum ModelServerTemplate {
         let model = "models:/\(spec.model.name)/\(inputs.version)"
         let args: [String] = [
             "serve", "--model", model, "--name", spec.model.name, "--tracking-uri", inputs.trackingURI, "--log-format", "json",
+            "--drain-seconds", String(inputs.drainSeconds),
         ]
         let probe: (String, Int) -> JSONValue = { path, period in
             [
@@ -76,7 +84,9 @@ public enum ModelServerTemplate {
         var container: [String: JSONValue] = [
             "name": .string(containerName), "image": .string(spec.image ?? inputs.defaultImage), "args": .array(args.map { .string($0) }),
             "ports": [["name": "http", "containerPort": .int(Int64(containerPort)), "protocol": "TCP"]],
-            "env": [["name": "TMPDIR", "value": "/tmp"], ["name": "TRAINYARD_MODEL_CACHE", "value": "/cache"]],
+            "env": .array(
+                [["name": "TMPDIR", "value": "/tmp"], ["name": "TRAINYARD_MODEL_CACHE", "value": "/cache"]]
+                    + TrackingCredentials.environment(secret: inputs.trackingCredentialsSecret)),
             "readinessProbe": probe("/v2/health/ready", 2), "livenessProbe": probe("/v2/health/live", 10),
             "terminationMessagePolicy": "FallbackToLogsOnError",
             "volumeMounts": [["name": "tmp", "mountPath": "/tmp"], ["name": "model-cache", "mountPath": "/cache"]],

@@ -84,7 +84,7 @@ extension TrainingJobController {
         let pod = try TrainingPodTemplate.pod(
             .init(
                 job: job, attempt: attempt, runId: runId, trackingURI: settings.mlflow.trackingURI, defaultImage: settings.image,
-                trackingTimeoutSeconds: patience))
+                trackingTimeoutSeconds: patience, trackingCredentialsSecret: settings.trackingCredentialsSecret))
         let name = pod[path: ["metadata", "name"]]?.stringValue ?? ""
         do {
             _ = try await client.create(.pods, namespace: job.metadata.namespace, object: pod)

@@ -23,6 +23,8 @@ public struct TrainingJobSettings: Sendable {
     /// While a pod trains, how often the controller checks that MLflow answers, so
     /// `TrackingUnavailable` shows while the trainer is waiting for it.
     public var runningCheckInterval: Duration = .seconds(15)
+    /// A Secret (in each job's namespace) whose MLflow credentials training pods get by reference.
+    public var trackingCredentialsSecret: String?
     /// The controller's clock (tests move it instead of sleeping).
     public var now: @Sendable () -> Date = { Date() }
 

@@ -49,14 +49,20 @@ public enum TrainingPodTemplate {
         public var defaultImage: String
         /// How long the trainer keeps retrying an unreachable MLflow before it gives up.
         public var trackingTimeoutSeconds: Int
+        /// A Secret with MLflow credentials for the pod (see ``TrackingCredentials``).
+        public var trackingCredentialsSecret: String?
 
-        public init(job: TrainingJob, attempt: Int, runId: String, trackingURI: String, defaultImage: String, trackingTimeoutSeconds: Int) {
+        public init(
+            job: TrainingJob, attempt: Int, runId: String, trackingURI: String, defaultImage: String, trackingTimeoutSeconds: Int,
+            trackingCredentialsSecret: String? = nil
+        ) {
             self.job = job
             self.attempt = attempt
             self.runId = runId
             self.trackingURI = trackingURI
             self.defaultImage = defaultImage
             self.trackingTimeoutSeconds = trackingTimeoutSeconds
+            self.trackingCredentialsSecret = trackingCredentialsSecret
         }
     }
 
@@ -83,7 +89,8 @@ public enum TrainingPodTemplate {
             if let confidence = promotion?.confidence { args += ["--confidence", String(confidence)] }
         }
 
-        var env: [JSONValue] = [["name": "TMPDIR", "value": "/tmp"]]
+        var env: [JSONValue] =
+            [["name": "TMPDIR", "value": "/tmp"]] + TrackingCredentials.environment(secret: inputs.trackingCredentialsSecret)
         if let secret = spec.data.credentialsSecret {
             for key in credentialKeys {
                 env.append([

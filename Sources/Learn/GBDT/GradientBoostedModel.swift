@@ -73,6 +73,24 @@ public struct GradientBoostedModel: Sendable, Codable, Equatable {
         return out
     }
 
+    /// The ensemble compiled for prediction, once, for callers that predict many times (a server).
+    func compiled() -> ForestPredictor {
+        ForestPredictor(trees: trees, outputCount: outputCount, featureCount: featureCount)
+    }
+
+    /// `predict` with an ensemble compiled beforehand by ``compiled()``.
+    func predict(_ x: FeatureMatrix, using predictor: ForestPredictor, threads: Int) -> [Double] {
+        precondition(
+            x.columnCount == featureCount, "GradientBoostedModel: matrix has \(x.columnCount) columns, model was fitted on \(featureCount)")
+        var out = [Double](repeating: 0, count: x.rowCount * outputCount)
+        for row in 0..<x.rowCount {
+            for k in 0..<outputCount { out[row * outputCount + k] = baseScores[k] }
+        }
+        predictor.accumulate(x.values, rowCount: x.rowCount, into: &out, threads: Parallel.threads(threads))
+        objective.objective(classCount: outputCount).transform(&out)
+        return out
+    }
+
     /// Predictions, row-major `rows x outputCount`: the probability of class 1 for
     /// `binaryLogistic`, class probabilities for softmax, target values for squared error.
     public func predict(_ x: FeatureMatrix, rounds: Int? = nil, threads: Int = 0) -> [Double] {

@@ -75,7 +75,7 @@ public struct TrainyardModel: Sendable, Codable, Equatable {
     }
 
     /// `[1 - p, p]` per row from P(class 1).
-    private static func twoColumns(_ p: [Double]) -> [Double] {
+    static func twoColumns(_ p: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: 2 * p.count)
         for i in p.indices {
             out[2 * i] = 1 - p[i]
