@@ -53,7 +53,7 @@ deploy: ## Install into the current cluster (arrives with a later issue)
 	@echo "make deploy: not implemented yet; manifests/ and charts/ arrive with a later issue" >&2; exit 2
 
 .PHONY: bench
-bench: bench-controller bench-trainingjobs bench-data bench-train ## Run every benchmark (release build); record the tables in bench/RESULTS.md
+bench: bench-controller bench-trainingjobs bench-data bench-train bench-serve ## Run every benchmark (release build); record the tables in bench/RESULTS.md
 
 .PHONY: bench-controller
 bench-controller: ## Benchmark the controller runtime against trainyard dev (latency, memory, requests)
@@ -75,6 +75,12 @@ bench-train: ## Benchmark trainyard train/predict against XGBoost, LightGBM and 
 	scripts/bootstrap --bench
 	$(SWIFT) build -c release
 	.venv/bin/python bench/train_bench.py --trainyard .build/release/trainyard --bench .build/release/trainyard-bench
+
+.PHONY: bench-serve
+bench-serve: bootstrap ## Benchmark trainyard serve against mlflow models serve and MLServer (req/s, latency, RSS, start-up)
+	scripts/bootstrap --mlserver
+	$(SWIFT) build -c release --product trainyard
+	.venv/bin/python bench/serve_bench.py --trainyard .build/release/trainyard
 
 .PHONY: clean
 clean: ## Remove build output and dev state
