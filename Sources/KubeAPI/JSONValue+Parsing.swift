@@ -233,98 +233,13 @@ private struct JSONParser {
     }
 
     mutating func parseNumber() throws(JSONParseError) -> JSONValue {
-        let start = index
-        var isInteger = true
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-        } else {
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        do {
+            return try JSONNumber.scan(bytes, at: &index)
+        } catch {
+            throw fail(error.reason)
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            isInteger = false
-            index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number: digit expected after '.'") }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            isInteger = false
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number: digit expected in exponent") }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-        }
-        if let fast = Self.fastNumber(UnsafeBufferPointer(rebasing: bytes[start..<index]), isInteger: isInteger) { return fast }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        if isInteger, let i = Int64(text) { return .int(i) }
-        guard let d = Double(text) else { throw fail("invalid number") }
-        return .double(d)
     }
 
     func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
 
-    /// Exact powers of ten a double holds.
-    private static let powersOfTen: [Double] = (0...22).map(pow10)
-
-    private static func pow10(_ n: Int) -> Double {
-        var result = 1.0
-        for _ in 0..<n { result *= 10 }
-        return result
-    }
-
-    /// A number already checked for JSON syntax, without building a String, when it is simple: an
-    /// integer of at most 18 digits, or a decimal whose digits fit in 2^53 and whose power of ten
-    /// is at most 22 either way (Clinger's fast path: one correctly rounded multiplication or
-    /// division of two exact doubles, so the result equals `Double(text)`). nil: use the slow path.
-    static func fastNumber(_ text: UnsafeBufferPointer<UInt8>, isInteger: Bool) -> JSONValue? {
-        var i = 0
-        var negative = false
-        if text[0] == UInt8(ascii: "-") {
-            negative = true
-            i = 1
-        }
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var fractionDigits = 0
-        var inFraction = false
-        while i < text.count {
-            let b = text[i]
-            if b == UInt8(ascii: ".") {
-                inFraction = true
-            } else if b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
-                if mantissa != 0 || b != UInt8(ascii: "0") { digits += 1 }
-                if digits > 18 { return nil }
-                mantissa = mantissa &* 10 &+ UInt64(b &- UInt8(ascii: "0"))
-                if inFraction { fractionDigits += 1 }
-            } else {
-                break
-            }
-            i += 1
-        }
-        var exponent = 0
-        if i < text.count {  // e or E
-            i += 1
-            var negativeExponent = false
-            if text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-") {
-                negativeExponent = text[i] == UInt8(ascii: "-")
-                i += 1
-            }
-            while i < text.count {
-                exponent = exponent * 10 + Int(text[i] &- UInt8(ascii: "0"))
-                if exponent > 400 { return nil }
-                i += 1
-            }
-            if negativeExponent { exponent = -exponent }
-        }
-        if isInteger {
-            let value = Int64(mantissa)
-            return .int(negative ? -value : value)
-        }
-        let power = exponent - fractionDigits
-        guard mantissa <= 1 << 53, power >= -22, power <= 22 else { return nil }
-        var value = Double(mantissa)
-        value = power < 0 ? value / powersOfTen[-power] : value * powersOfTen[power]
-        return .double(negative ? -value : value)
-    }
 }

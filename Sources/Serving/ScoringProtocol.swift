@@ -44,7 +44,9 @@ enum ScoringProtocol {
     static func parse(_ body: [UInt8], contentType: ContentType, model: ServedModel) throws(ServingError) -> Input {
         switch contentType {
         case .csv: return .frame(try parseCSV(body, model: model))
-        case .json: return .cells(try parseJSON(body, model: model))
+        case .json:
+            if let frame = NumericSplit.frame(body, model: model) { return .frame(frame) }
+            return .cells(try parseJSON(body, model: model))
         }
     }
 

@@ -83,8 +83,11 @@ struct JSONNumberTests {
             if Int.random(in: 0..<4, using: &generator) == 0 { text += "e\(Int.random(in: -30...30, using: &generator))" }
             texts.append(text)
         }
-        for text in texts {
-            let parsed = try JSONValue.parse(text)
+        // Alone (the number ends the document) and inside an array (a delimiter follows it): two paths.
+        for text in texts + texts.map { "[\($0)]" } {
+            let inArray = text.hasPrefix("[")
+            let parsed = inArray ? try #require(try JSONValue.parse(text)[0]) : try JSONValue.parse(text)
+            let text = inArray ? String(text.dropFirst().dropLast()) : text
             let isInteger = !text.contains(".") && !text.lowercased().contains("e")
             if isInteger, let i = Int64(text) {
                 #expect(parsed == .int(i), "\(text)")
