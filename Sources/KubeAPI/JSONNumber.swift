@@ -18,7 +18,10 @@ public enum JSONNumber {
     }
 
     /// Exact powers of ten a double holds.
-    private static let powersOfTen: [Double] = (0...22).map { n in (0..<n).reduce(1.0) { value, _ in value * 10 } }
+    /// A literal, so the optimizer lays the table out statically (no lazy initialization per use).
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
 
     /// The number at `index`, which moves past it: `.int` for an integer that fits in Int64,
     /// `.double` otherwise.

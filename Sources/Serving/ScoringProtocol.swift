@@ -168,6 +168,7 @@ enum ScoringProtocol {
         out.key("predictions")
         out.beginArray()
         var row = ""
+        row.reserveCapacity(32 + 32 * max(k, 1))
         for r in 0..<predictions.rowCount {
             row.removeAll(keepingCapacity: true)
             row += "{"
