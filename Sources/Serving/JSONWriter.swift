@@ -1,3 +1,5 @@
+import KubeAPI
+
 /// Writes compact JSON text straight into a string, for answers built on every request: no
 /// intermediate tree, and numbers in their shortest round-tripping form (as Python's `json` writes
 /// them), non-finite numbers as null.
@@ -80,32 +82,6 @@ struct JSONWriter {
     }
 
     static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        var plain = true
-        for byte in s.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            plain = false
-            break
-        }
-        if plain {
-            out += s
-        } else {
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-        }
-        out += "\""
+        JSONValue.writeString(s, to: &out)
     }
 }

@@ -102,13 +102,7 @@ struct ControllerCommand: AsyncParsableCommand {
         guard modelPollInterval >= 1 else {
             throw ValidationError("--model-poll-interval: must be 1 second or more, got \(modelPollInterval)")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError(
-                "--log-level: \"\(logLevel)\" is not a level; expected trace, debug, info, notice, warning, error or critical")
-        }
-        guard ["text", "json"].contains(logFormat) else {
-            throw ValidationError("--log-format: \"\(logFormat)\" is not a format; expected text or json")
-        }
+        try LogSetup.validate(level: logLevel, format: logFormat)
         do {
             _ = try BindAddress.parse(metricsBindAddress, flag: "--metrics-bind-address")
             _ = try BindAddress.parse(healthProbeBindAddress, flag: "--health-probe-bind-address")
@@ -130,14 +124,7 @@ struct ControllerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        let json = logFormat == "json"
-        LoggingSystem.bootstrap { label in
-            if json { return JSONLogHandler(label: label, level: level) }
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LogSetup.bootstrap(level: logLevel, format: logFormat)
         let logger = Logger(label: "trainyard.controller")
         let environment = ProcessInfo.processInfo.environment
         guard let uri = resolvedTrackingURI else { throw ExitCode(2) }  // validate() said why

@@ -96,24 +96,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard ModelServerConfiguration.RequestLog(rawValue: requestLog) != nil else {
             throw ValidationError("--request-log: \"\(requestLog)\" is not a choice; expected all, errors or none")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError(
-                "--log-level: \"\(logLevel)\" is not a level; expected trace, debug, info, notice, warning, error or critical")
-        }
-        guard ["text", "json"].contains(logFormat) else {
-            throw ValidationError("--log-format: \"\(logFormat)\" is not a format; expected text or json")
-        }
+        try LogSetup.validate(level: logLevel, format: logFormat)
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        let json = logFormat == "json"
-        LoggingSystem.bootstrap { label in
-            if json { return JSONLogHandler(label: label, level: level) }
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LogSetup.bootstrap(level: logLevel, format: logFormat)
         let logger = Logger(label: "trainyard.serve")
         let environment = ProcessInfo.processInfo.environment
         let loader = ModelLoader(

@@ -15,7 +15,6 @@ public enum ModelServerTemplate {
     /// The port the server listens on inside the pod (the Service maps `spec.port` to it).
     public static let containerPort = 8080
     public static let defaultPort = 8080
-    static let nonRootUser: Int64 = 65532
 
     public struct Inputs: Sendable {
         public var deployment: ModelDeployment
@@ -90,24 +89,15 @@ public enum ModelServerTemplate {
             "readinessProbe": probe("/v2/health/ready", 2), "livenessProbe": probe("/v2/health/live", 10),
             "terminationMessagePolicy": "FallbackToLogsOnError",
             "volumeMounts": [["name": "tmp", "mountPath": "/tmp"], ["name": "model-cache", "mountPath": "/cache"]],
-            "securityContext": [
-                "allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "runAsNonRoot": true,
-                "capabilities": ["drop": ["ALL"]],
-            ],
+            "securityContext": LockedDownPod.containerSecurityContext,
         ]
         if let resources = spec.resources { container["resources"] = try JSONValue(encoding: resources) }
         var podSpec: [String: JSONValue] = [
             "containers": [.object(container)],
             "volumes": [["name": "tmp", "emptyDir": [:]], ["name": "model-cache", "emptyDir": [:]]],
-            "securityContext": [
-                "runAsNonRoot": true, "runAsUser": .int(nonRootUser), "runAsGroup": .int(nonRootUser), "fsGroup": .int(nonRootUser),
-                "seccompProfile": ["type": "RuntimeDefault"],
-            ],
-            "automountServiceAccountToken": false,
         ]
-        if let account = spec.serviceAccountName { podSpec["serviceAccountName"] = .string(account) }
-        if let selector = spec.nodeSelector, !selector.isEmpty { podSpec["nodeSelector"] = try JSONValue(encoding: selector) }
-        if let tolerations = spec.tolerations, !tolerations.isEmpty { podSpec["tolerations"] = try JSONValue(encoding: tolerations) }
+        try LockedDownPod.place(
+            &podSpec, serviceAccountName: spec.serviceAccountName, nodeSelector: spec.nodeSelector, tolerations: spec.tolerations)
         var podLabels = labels(md)
         podLabels[versionLabel] = .string(String(inputs.version))
         var podAnnotations: [String: JSONValue] = ["trainyard.dev/model": .string(model)]

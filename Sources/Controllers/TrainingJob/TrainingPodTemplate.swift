@@ -12,8 +12,6 @@ public enum TrainingPodTemplate {
     public static let jobLabel = "trainyard.dev/training-job"
     public static let attemptLabel = "trainyard.dev/attempt"
     public static let containerName = "trainer"
-    /// The user the image runs as (distroless `nonroot`).
-    static let nonRootUser: Int64 = 65532
     /// Environment variables a credentials Secret may provide, passed by reference when present.
     public static let credentialKeys = [
         "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL",
@@ -102,10 +100,7 @@ public enum TrainingPodTemplate {
             "name": .string(containerName), "image": .string(spec.image ?? inputs.defaultImage), "args": .array(args.map { .string($0) }),
             "env": .array(env), "terminationMessagePolicy": "FallbackToLogsOnError",
             "volumeMounts": [["name": "scratch", "mountPath": "/scratch"], ["name": "tmp", "mountPath": "/tmp"]],
-            "securityContext": [
-                "allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "runAsNonRoot": true,
-                "capabilities": ["drop": ["ALL"]],
-            ],
+            "securityContext": LockedDownPod.containerSecurityContext,
         ]
         if let resources = spec.resources { container["resources"] = try JSONValue(encoding: resources) }
 
@@ -113,15 +108,9 @@ public enum TrainingPodTemplate {
             "restartPolicy": "Never",
             "containers": [.object(container)],
             "volumes": [["name": "scratch", "emptyDir": [:]], ["name": "tmp", "emptyDir": [:]]],
-            "securityContext": [
-                "runAsNonRoot": true, "runAsUser": .int(nonRootUser), "runAsGroup": .int(nonRootUser), "fsGroup": .int(nonRootUser),
-                "seccompProfile": ["type": "RuntimeDefault"],
-            ],
-            "automountServiceAccountToken": false,
         ]
-        if let account = spec.serviceAccountName { podSpec["serviceAccountName"] = .string(account) }
-        if let selector = spec.nodeSelector, !selector.isEmpty { podSpec["nodeSelector"] = try JSONValue(encoding: selector) }
-        if let tolerations = spec.tolerations, !tolerations.isEmpty { podSpec["tolerations"] = try JSONValue(encoding: tolerations) }
+        try LockedDownPod.place(
+            &podSpec, serviceAccountName: spec.serviceAccountName, nodeSelector: spec.nodeSelector, tolerations: spec.tolerations)
 
         var labels: [String: JSONValue] = [
             jobLabel: .string(labelValue(name)), attemptLabel: .string(String(inputs.attempt)),
