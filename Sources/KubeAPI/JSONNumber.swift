@@ -15,17 +15,21 @@ public enum JSONNumber {
     /// Why the bytes at the index are not a JSON number.
     public struct SyntaxError: Error, Sendable {
         public var reason: String
+
+        @inlinable
+        public init(reason: String) { self.reason = reason }
     }
 
     /// Exact powers of ten a double holds.
     /// A literal, so the optimizer lays the table out statically (no lazy initialization per use).
-    private static let powersOfTen: [Double] = [
+    @usableFromInline
+    static let powersOfTen: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
 
     /// The number at `index`, which moves past it: `.int` for an integer that fits in Int64,
     /// `.double` otherwise.
-    @inline(__always)
+    @inlinable
     public static func scan(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) throws(SyntaxError) -> JSONValue {
         let n = bytes.count
         let start = index
@@ -98,13 +102,13 @@ public enum JSONNumber {
         return .double(d)
     }
 
-    @inline(__always)
+    @inlinable
     static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
 
     /// Adds a digit to the mantissa while it holds 19 significant digits; past that the value is
     /// left to the slow path. Leading zeros are not significant.
-    @inline(__always)
-    private static func add(_ digit: UInt8, _ mantissa: inout UInt64, _ significant: inout Int, _ exact: inout Bool) {
+    @inlinable
+    static func add(_ digit: UInt8, _ mantissa: inout UInt64, _ significant: inout Int, _ exact: inout Bool) {
         let d = UInt64(digit &- UInt8(ascii: "0"))
         if mantissa == 0 && d == 0 { return }
         if significant >= 19 {
