@@ -40,7 +40,11 @@ public final class PeerServer: Sendable {
                 await server.stop()
                 throw PeerServerFailed(message: "\(name) exited during start-up:\n\(log)")
             }
-            if let (status, _) = try? await HTTPFetch.get(server.url + readyPath, timeout: .seconds(2)), status == 200 { return server }
+            // A new connection per poll: a pooled one left idle past the peer's keep-alive time is closed under a later request.
+            if let (status, _) = try? await HTTPFetch.get(server.url + readyPath, timeout: .seconds(2), newConnection: true), status == 200
+            {
+                return server
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
         let log = server.log

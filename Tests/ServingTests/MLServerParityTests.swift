@@ -53,7 +53,7 @@ struct MLServerParityTests {
             readyPath: "/v2/health/ready", timeout: .seconds(60))
         do {
             for name in directories.keys.sorted() {
-                let ready = try await HTTPFetch.get(peer.url + "/v2/models/\(name)/ready")
+                let ready = try await HTTPFetch.get(peer.url + "/v2/models/\(name)/ready", newConnection: true)
                 try #require(ready.status == 200, "MLServer: \(name) not ready: \(ready)\n\(peer.log)")
             }
             // Rows of f0...f3 in feature order, gaps as null (missing for both servers).
@@ -68,7 +68,7 @@ struct MLServerParityTests {
                     "outputs": .array(outputs.map { ["name": .string($0)] }),
                 ]).serialized()
                 let path = "/v2/models/\(name)/infer"
-                let theirs = try await HTTPFetch.post(peer.url + path, body: body)
+                let theirs = try await HTTPFetch.post(peer.url + path, body: body, newConnection: true)
                 try #require(theirs.status == 200, "MLServer \(name): \(theirs.status) \(theirs.body)\n\(peer.log)")
                 let served = try await ModelLoader(tracking: nil, name: name).load(directories[name]!)
                 let ours = try await TestServer.test(TestServer.make(served)) { client in try await client.post(path, body) }

@@ -85,7 +85,8 @@ struct MLflowServeParityTests {
                 ]
             let body = Payload.dataframeSplit(rows)
             for (kind, peer) in zip(kinds, peers) {
-                let theirs = try await HTTPFetch.post(peer.url + "/invocations", body: body)
+                // A new connection each: a pooled one may have outlived uvicorn's keep-alive time while the other peers started.
+                let theirs = try await HTTPFetch.post(peer.url + "/invocations", body: body, newConnection: true)
                 try #require(theirs.status == 200, "\(kind): mlflow answered \(theirs.status) \(theirs.body)\n\(peer.log)")
                 let served = try await ModelLoader(tracking: nil, name: "churn").load(directories[kind]!)
                 let ours = try await TestServer.test(TestServer.make(served)) { client in try await client.post("/invocations", body) }
